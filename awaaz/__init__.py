@@ -1,0 +1,61 @@
+"""The application shell: it composes the survivor app (`feedback`) and the MIS (`mis`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+
+from models.database import configure_engine, db
+
+from . import auth, i18n
+from .config import from_environment
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, or from `test_config` when tests pass one."""
+    instance = os.environ.get("AWAAZ_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance and str(Path(instance).resolve()))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # a survivor may take her time; the session bounds it
+        AWAAZ_K_STAFF=5,
+        AWAAZ_K_FUNDER=11,
+        AWAAZ_PRIOR_WEIGHT=5,
+        AWAAZ_DEMO=False,
+    )
+    if test_config is None:
+        app.config.from_mapping(from_environment(Path(app.instance_path)))
+    else:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_engine(engine)
+    i18n.init_app(app)
+    auth.init_app(app)
+
+    from feedback import views as feedback_views
+
+    app.register_blueprint(feedback_views.bp)
+    app.add_url_rule("/healthz", "healthz", healthz)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def healthz():
+    """Liveness and readiness in one: 200 only when the database answers."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

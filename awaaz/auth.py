@@ -1,0 +1,148 @@
+"""Staff sign-in, roles, and the staff console's front page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import CSRFProtect, FlaskForm
+from sqlalchemy import func, select
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, Length
+
+from models import Role, User
+from models.audit import record
+from models.database import db
+
+from .passwords import verify_password
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+MAX_FAILURES = 6
+LOCKOUT = dt.timedelta(minutes=30)
+
+
+class StaffUser(UserMixin):
+    """What Flask-Login keeps for a signed-in user: the id, role and district, nothing else."""
+
+    def __init__(self, user: User) -> None:
+        self.id = user.id
+        self.email = user.email
+        self.role = Role(user.role)
+        self.district_id = user.district_id
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> StaffUser | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return StaffUser(user) if user is not None and user.active else None
+
+
+def role_required(*roles: Role) -> Callable:
+    """Refuse a view to anyone not signed in with one of `roles` (admins pass everywhere)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role is not Role.ADMIN and current_user.role not in roles:
+                record(
+                    db.session,
+                    "access.refused",
+                    actor=current_user,
+                    detail={"endpoint": request.endpoint},
+                )
+                db.session.commit()
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+def authenticate(email: str, password: str, now: dt.datetime) -> User | None:
+    """Check a sign-in; counts failures and locks an account after MAX_FAILURES in a row."""
+    user = db.session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
+    locked = user is not None and user.locked_until is not None and _aware(user.locked_until) > now
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None:
+        return None
+    if ok and user.active and not locked:
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = now
+        return user
+    if not locked:
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+    return None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns; they are UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign a staff member in. Unknown e-mail and wrong password get the same answer."""
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data, dt.datetime.now(dt.UTC))
+        if user is None:
+            record(db.session, "login.failed")
+            db.session.commit()
+            error = _l("That e-mail and password do not match an active account.")
+        else:
+            session.clear()  # nothing from before sign-in (e.g. a survivor session) carries over
+            login_user(StaffUser(user))
+            record(db.session, "login.succeeded", actor=user)
+            db.session.commit()
+            return redirect(url_for("staff.index"))
+    return render_template("staff/login.html", form=form, error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out and tell the browser to forget this site's storage."""
+    if current_user.is_authenticated:
+        record(db.session, "logout", actor=current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    response = redirect(url_for("staff.login"))
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+@bp.get("/")
+@role_required(Role.STAFF, Role.FIELD, Role.FUNDER)
+def index():
+    """The staff console: links to the pages this role may use."""
+    return render_template("staff/index.html")
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,187 @@
+"""The `awaaz` command line, built on Flask's CLI (SPEC §5)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from models import AgeBand, Block, District, Role, Survivor, User
+from models.audit import record
+from models.codes import generate_code, hash_code
+from models.database import db
+from models.reference import load_reference_data
+
+from . import migrate
+from .passwords import WeakPassword, hash_password
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the schema, or migrate it to the newest version, and load reference data."""
+    before = migrate.current_revision(db.engine)
+    migrate.upgrade(db.engine)
+    load_reference_data(db.session)
+    db.session.commit()
+    after = migrate.current_revision(db.engine)
+    click.echo(f"Database schema at {after} (was {before or 'empty'}).")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--district", help="District of a field worker (e.g. 'South 24 Parganas').")
+@with_appcontext
+def create_user_command(email: str, role: str, district: str | None) -> None:
+    """Create a staff account; the password is read from standard input."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        password_hash = hash_password(password)
+    except WeakPassword as exc:
+        raise click.UsageError(str(exc)) from None
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise click.UsageError(f"a user with the e-mail {email} already exists")
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        role=Role(role),
+        district=find_district(district) if district else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        db.session,
+        "user.created",
+        target_type="user",
+        target_id=user.id,
+        detail={"role": role, "via": "cli"},
+    )
+    db.session.commit()
+    click.echo(f"Created {role} {email}.")
+
+
+def find_district(name: str | None) -> District:
+    """The district called `name`; without a name, the only district there is."""
+    districts = db.session.scalars(select(District).order_by(District.name)).all()
+    if name is None and len(districts) == 1:
+        return districts[0]
+    match = [d for d in districts if name and d.name.lower() == name.strip().lower()]
+    if not match:
+        known = ", ".join(d.name for d in districts) or "none yet: run `awaaz init-db`"
+        what = f"no district called {name!r}" if name else "name the district with --district"
+        raise click.UsageError(f"{what} (districts: {known})")
+    return match[0]
+
+
+@click.command("issue-codes")
+@click.option("--count", type=click.IntRange(1, 10_000), required=True)
+@click.option("--district", help="District the survivors live in.")
+@click.option("--block", help="Block within the district, if known.")
+@click.option("--age-band", type=click.Choice([a.value for a in AgeBand]))
+@with_appcontext
+def issue_codes_command(
+    count: int, district: str | None, block: str | None, age_band: str | None
+) -> None:
+    """Enrol COUNT new survivors and print their codes, one per line.
+
+    The codes are shown only now: the database keeps just a keyed hash of each.
+    """
+    place = find_district(district)
+    block_row = None
+    if block:
+        block_row = db.session.scalars(
+            select(Block).where(
+                Block.district_id == place.id, func.lower(Block.name) == block.strip().lower()
+            )
+        ).first()
+        if block_row is None:
+            raise click.UsageError(f"no block called {block!r} in {place.name}")
+    key = current_app.config["AWAAZ_CODE_KEY"]
+    codes = [generate_code() for _ in range(count)]
+    for code in codes:
+        db.session.add(
+            Survivor(
+                code_hash=hash_code(key, code.replace("-", "")),
+                district=place,
+                block=block_row,
+                age_band=AgeBand(age_band) if age_band else None,
+            )
+        )
+    record(
+        db.session,
+        "codes.issued",
+        target_type="district",
+        target_id=place.id,
+        detail={"count": count, "via": "cli"},
+    )
+    db.session.commit()
+    click.echo("\n".join(codes))
+
+
+@click.command("seed-demo")
+@click.option("--ratings", type=click.IntRange(0, 5_000_000), default=20_000, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@with_appcontext
+def seed_demo_command(ratings: int, seed: int) -> None:
+    """Fill the database with a synthetic programme (real places, invented people)."""
+    from .demo import DemoRefused, seed_demo
+
+    try:
+        summary = seed_demo(
+            db.session,
+            ratings=ratings,
+            seed=seed,
+            code_key=current_app.config["AWAAZ_CODE_KEY"],
+            progress=True,
+        )
+    except DemoRefused as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(summary)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+@click.option("--workers", type=int, default=2, show_default=True)
+@click.option("--threads", type=int, default=4, show_default=True)
+def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the app with gunicorn, a production WSGI server."""
+    from .server import run
+
+    run(host=host, port=port, workers=workers, threads=threads)
+
+
+def init_app(app: Flask) -> None:
+    for command in (
+        init_db_command,
+        create_user_command,
+        issue_codes_command,
+        seed_demo_command,
+        serve_command,
+    ):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(
+    create_app=_create_app,
+    add_default_commands=False,
+    help="Awaaz: survivors' ratings of the services meant to help them.",
+)
+
+
+def main() -> None:
+    cli.main(prog_name="awaaz")

@@ -1,0 +1,237 @@
+"""The rating write path: validate, normalise, score, store once.
+
+Every channel (survivor pages, the JSON API, paper import) stores ratings through
+`submit_rating`, so a rating's derived scores mean the same whichever way it arrived.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import (
+    DONT_KNOW,
+    Answer,
+    Channel,
+    Comment,
+    ItemKind,
+    Questionnaire,
+    Rating,
+    Service,
+    Stakeholder,
+    Survivor,
+    quarter_of,
+)
+from models.database import write_transaction
+from models.questionnaires import InvalidAnswer, derive_scores, normalise
+
+MAX_COMMENT_LENGTH = 2000
+# Paper forms can arrive late, but not years late: older months are most likely typos.
+OLDEST_MONTH_AGE_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One rating as it arrives from any channel, before validation."""
+
+    client_uuid: uuid.UUID
+    survivor_id: int
+    stakeholder_id: int
+    service_code: str
+    month: dt.date
+    channel: Channel | str
+    answers: Mapping[str, str]
+    comment: str | None = None
+    language: str = "en"
+    consent_contact: bool = False
+    entered_by_id: int | None = None
+
+    def digest(self) -> str:
+        """A fingerprint of what was said, to tell a resubmission from a clash of UUIDs."""
+        canonical = {
+            "survivor": self.survivor_id,
+            "stakeholder": self.stakeholder_id,
+            "service": self.service_code,
+            "month": self.month.isoformat(),
+            "channel": str(self.channel),
+            "answers": dict(sorted(self.answers.items())),
+            "comment": (self.comment or "").strip(),
+            "consent": bool(self.consent_contact),
+        }
+        blob = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+class SubmissionError(Exception):
+    """Base of the errors a caller turns into a message for the person who submitted."""
+
+
+@dataclass
+class InvalidSubmission(SubmissionError):
+    """The submission breaks a rule; `errors` maps each field to a stable reason key.
+
+    Reasons: required, invalid, unknown, revoked, wrong_type, future, too_old, too_long.
+    Answers are reported as `answers.<item code>`.
+    """
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name}: {reason}" for name, reason in self.errors.items())
+
+
+@dataclass
+class ConflictingResubmission(SubmissionError):
+    """The client UUID is already stored with a different payload (HTTP 409)."""
+
+    client_uuid: uuid.UUID
+
+    def __str__(self) -> str:
+        return f"rating {self.client_uuid} was already stored with different content"
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    rating: Rating
+    created: bool
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def active_questionnaire(session: Session, type_id: int) -> Questionnaire | None:
+    return session.scalars(select(Questionnaire).filter_by(type_id=type_id, active=True)).first()
+
+
+def submit_rating(session: Session, submission: Submission, *, today: dt.date | None = None):
+    """Validate and store a rating once; commits. Returns the stored rating either way.
+
+    Raises InvalidSubmission (nothing written) or ConflictingResubmission.
+    """
+    digest = submission.digest()
+    try:
+        with write_transaction(session):
+            existing = _find(session, submission.client_uuid)
+            if existing is not None:
+                return _replay(existing, digest, submission.client_uuid)
+            rating = _build_rating(session, submission, digest, today or dt.date.today())
+            session.add(rating)
+            session.flush()
+    except IntegrityError as exc:
+        # Two copies of the same rating raced (e.g. a phone retrying on a bad network): the
+        # loser's insert fails on the unique client UUID once the winner commits.
+        if "client_uuid" not in str(exc.orig):
+            raise
+        existing = _find(session, submission.client_uuid)
+        if existing is None:
+            raise
+        return _replay(existing, digest, submission.client_uuid)
+    return SubmitResult(rating, created=True)
+
+
+def _find(session: Session, client_uuid: uuid.UUID) -> Rating | None:
+    return session.scalars(select(Rating).filter_by(client_uuid=client_uuid)).first()
+
+
+def _replay(existing: Rating, digest: str, client_uuid: uuid.UUID) -> SubmitResult:
+    if existing.payload_digest != digest:
+        raise ConflictingResubmission(client_uuid)
+    return SubmitResult(existing, created=False)
+
+
+def _build_rating(session: Session, sub: Submission, digest: str, today: dt.date) -> Rating:
+    errors: dict[str, str] = {}
+    survivor = session.get(Survivor, sub.survivor_id)
+    if survivor is None:
+        errors["survivor"] = "unknown"
+    elif not survivor.active:
+        errors["survivor"] = "revoked"
+    stakeholder = session.get(Stakeholder, sub.stakeholder_id)
+    if stakeholder is None or not stakeholder.active:
+        errors["stakeholder"] = "unknown"
+    service = session.scalars(select(Service).filter_by(code=sub.service_code)).first()
+    if service is None:
+        errors["service"] = "unknown"
+    month = first_of_month(sub.month)
+    if month > first_of_month(today):
+        errors["month"] = "future"
+    elif (today - month).days > OLDEST_MONTH_AGE_DAYS:
+        errors["month"] = "too_old"
+    try:
+        channel = Channel(sub.channel)
+    except ValueError:
+        errors["channel"] = "invalid"
+    comment = (sub.comment or "").strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        errors["comment"] = "too_long"
+    questionnaire = stakeholder and active_questionnaire(session, stakeholder.type_id)
+    if stakeholder is not None and questionnaire is None:
+        errors["stakeholder"] = "wrong_type"
+    answers = _validate_answers(questionnaire, sub.answers, errors) if questionnaire else []
+    if errors:
+        raise InvalidSubmission(errors)
+
+    derived = derive_scores(answers)
+    return Rating(
+        client_uuid=sub.client_uuid,
+        survivor=survivor,
+        stakeholder=stakeholder,
+        service=service,
+        questionnaire=questionnaire,
+        month=month,
+        quarter=quarter_of(month),
+        channel=channel,
+        consent_contact=bool(sub.consent_contact),
+        payload_digest=digest,
+        entered_by_id=sub.entered_by_id,
+        score=derived.score,
+        **{str(d): v for d, v in derived.dimensions.items()},
+        fully_helped=derived.fully_helped,
+        asked_money=derived.asked_money,
+        days_taken=derived.days_taken,
+        answers=[Answer(item=i, value=raw, normalised=v) for i, raw, v in answers],
+        comment=Comment(original=comment, language=sub.language) if comment else None,
+    )
+
+
+def _validate_answers(questionnaire: Questionnaire, given: Mapping[str, str], errors: dict):
+    entries = {entry.item.code: entry for entry in questionnaire.entries}
+    for code in given:
+        if code not in entries:
+            errors[f"answers.{code}"] = "unknown"
+    answers = []
+    for code, entry in entries.items():
+        raw = (given.get(code) or "").strip()
+        if not raw:
+            if entry.required:
+                errors[f"answers.{code}"] = "required"
+            continue
+        try:
+            value = normalise(entry.item, raw)
+        except InvalidAnswer:
+            errors[f"answers.{code}"] = "invalid"
+            continue
+        if entry.item.kind is ItemKind.DAYS and raw != DONT_KNOW:
+            raw = str(int(raw))  # Bengali or Devanagari digits are stored as ASCII
+        answers.append((entry.item, raw, value))
+    return answers
+
+
+__all__ = [
+    "DONT_KNOW",
+    "ConflictingResubmission",
+    "InvalidSubmission",
+    "Submission",
+    "SubmissionError",
+    "SubmitResult",
+    "submit_rating",
+]

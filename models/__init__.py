@@ -1,0 +1,52 @@
+"""The data layer: SQLAlchemy 2 models for Awaaz. Imports nothing else of ours."""
+
+from .audit import AuditEvent
+from .base import Base
+from .geography import Block, District, GramPanchayat, State
+from .questionnaires import (
+    DONT_KNOW,
+    Dimension,
+    Indicator,
+    Item,
+    ItemKind,
+    ItemOption,
+    Questionnaire,
+    QuestionnaireItem,
+)
+from .ratings import Answer, Channel, Comment, CommentStatus, Rating, quarter_of
+from .settings import Setting
+from .stakeholders import Service, Stakeholder, StakeholderSuggestion, StakeholderType
+from .survivors import AgeBand, Survivor
+from .users import Role, User
+
+__all__ = [
+    "DONT_KNOW",
+    "AgeBand",
+    "Answer",
+    "AuditEvent",
+    "Base",
+    "Block",
+    "Channel",
+    "Comment",
+    "CommentStatus",
+    "Dimension",
+    "District",
+    "GramPanchayat",
+    "Indicator",
+    "Item",
+    "ItemKind",
+    "ItemOption",
+    "Questionnaire",
+    "QuestionnaireItem",
+    "Rating",
+    "Service",
+    "Setting",
+    "Stakeholder",
+    "StakeholderSuggestion",
+    "StakeholderType",
+    "State",
+    "Survivor",
+    "Role",
+    "User",
+    "quarter_of",
+]

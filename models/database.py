@@ -1,0 +1,63 @@
+"""The database handle shared by the web packages, and engine set-up for SQLite durability."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask_sqlalchemy_lite import SQLAlchemy
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+db = SQLAlchemy()
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE = {"awaaz_write": True}
+
+
+def configure_engine(engine: Engine) -> None:
+    """Make SQLite durable and safe under concurrent writers; PostgreSQL needs nothing.
+
+    WAL lets readers and one writer work at once; synchronous=FULL makes an acknowledged
+    commit survive power loss; the busy timeout makes a writer wait instead of failing.
+    pysqlite's own transaction handling is switched off so that SQLAlchemy emits BEGIN
+    itself: savepoints then work (test isolation relies on them), and write transactions can
+    start with BEGIN IMMEDIATE. A deferred transaction that reads and then writes fails at
+    once with "database is locked" if another writer committed in between, whatever the
+    busy timeout; taking the write lock up front makes it wait its turn instead.
+    """
+    if engine.dialect.name != "sqlite" or getattr(engine, "_awaaz_configured", False):
+        return
+    engine._awaaz_configured = True  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        immediate = connection.get_execution_options().get("awaaz_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """Run a block in a transaction that holds the write lock from its start (see above).
+
+    When the session is already in a transaction (a caller's, or a test's), this nests as a
+    savepoint instead, so callers can compose it.
+    """
+    if session.in_transaction():
+        with session.begin_nested():
+            yield session
+    else:
+        with session.begin():
+            # Procuring the connection inside begin() is what emits BEGIN IMMEDIATE.
+            session.connection(execution_options=WRITE)
+            yield session
