@@ -1,0 +1,5 @@
+"""`python -m awaaz` runs the `awaaz` command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,123 @@
+"""Fixtures: a migrated database per backend, an app per test in a rolled-back transaction.
+
+Every test that uses `app` runs on SQLite and, when AWAAZ_TEST_POSTGRES_URL is set, on
+PostgreSQL as well. Each run starts from fresh tables: the PostgreSQL schema is dropped and
+migrated anew, the SQLite file lives in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+from awaaz import create_app, migrate
+from models.database import db
+from models.reference import load_reference_data
+
+POSTGRES_URL = os.environ.get("AWAAZ_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+CODE_KEY = "test-code-key"
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text("DROP FUNCTION IF EXISTS awaaz_audit_append_only() CASCADE"))
+    engine.dispose()
+
+
+def make_config(url: str, **extra: object) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "AWAAZ_CODE_KEY": CODE_KEY,
+        "SQLALCHEMY_ENGINES": {"default": url},
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        **extra,
+    }
+
+
+def migrated_database(url: str) -> str:
+    """Bring a database to the newest schema with reference data, as `awaaz init-db` does."""
+    app = create_app(make_config(url))
+    with app.app_context():
+        migrate.upgrade(db.engine)
+        load_reference_data(db.session)
+        db.session.commit()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "postgresql":
+        reset_postgres(POSTGRES_URL)
+        return migrated_database(POSTGRES_URL)
+    path = tmp_path_factory.mktemp("db") / "awaaz.sqlite3"
+    return migrated_database(f"sqlite:///{path}")
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Extra settings for one test's app; override in a test module to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_config) -> Iterator[Flask]:
+    """The app, with every session of the test joined to one transaction rolled back after.
+
+    Sessions (including those of test-client requests) bind to a single connection and turn
+    their own commits into savepoints, as warehouse's tests do.
+    """
+    app = create_app(make_config(database_url, **app_config))
+    with app.app_context():
+        engine = db.engine
+        connection = engine.connect()
+        transaction = connection.begin()
+        db.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield app
+        finally:
+            db.session.close()
+            transaction.rollback()
+            connection.close()
+            engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = "a-long-test-password"):
+        return self._client.post("/staff/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/staff/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
