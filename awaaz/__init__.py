@@ -27,7 +27,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         AWAAZ_K_STAFF=5,
         AWAAZ_K_FUNDER=11,
         AWAAZ_PRIOR_WEIGHT=5,
-        AWAAZ_DEMO=False,
+        AWAAZ_KIOSK_IDLE_SECONDS=60,
+        AWAAZ_KIOSK_COUNTDOWN_SECONDS=15,
+        # Where quick exit lands: a page with nothing to do with this service.
+        AWAAZ_QUICK_EXIT_URL="https://www.google.com/",
+        RATELIMIT_STORAGE_URI="memory://",
     )
     if test_config is None:
         app.config.from_mapping(from_environment(Path(app.instance_path)))
@@ -42,7 +46,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
 
     from feedback import views as feedback_views
+    from feedback.limits import limiter
 
+    limiter.init_app(app)
     app.register_blueprint(feedback_views.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
 

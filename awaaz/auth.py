@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from models import Role, User
+from feedback import kiosk as kiosk_mode
+from models import District, Role, User
 from models.audit import record
 from models.database import db
 
@@ -137,6 +138,31 @@ def logout():
 def index():
     """The staff console: links to the pages this role may use."""
     return render_template("staff/index.html")
+
+
+@bp.route("/kiosk", methods=["GET", "POST"])
+@role_required(Role.STAFF, Role.FIELD)
+def kiosk():
+    """Switch this device into kiosk mode for a district, then sign the staff member out.
+
+    Staff must never stay signed in on a tablet that survivors will use next.
+    """
+    districts = db.session.scalars(select(District).order_by(District.name)).all()
+    if request.method == "POST":
+        chosen = request.form.get("district", type=int)
+        if chosen in {d.id for d in districts}:
+            record(
+                db.session,
+                "kiosk.enabled",
+                actor=current_user,
+                target_type="district",
+                target_id=chosen,
+            )
+            db.session.commit()
+            logout_user()
+            session.clear()
+            return kiosk_mode.switch_on(redirect(url_for("feedback.choose_language")), chosen)
+    return render_template("staff/kiosk.html", districts=districts)
 
 
 def init_app(app: Flask) -> None:

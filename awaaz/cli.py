@@ -160,12 +160,15 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .translate import translate
+
     for command in (
         init_db_command,
         create_user_command,
         issue_codes_command,
         seed_demo_command,
         serve_command,
+        translate,
     ):
         app.cli.add_command(command)
 

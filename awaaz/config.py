@@ -60,6 +60,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "AWAAZ_K_STAFF": _int_setting("AWAAZ_K_STAFF", 5),
         "AWAAZ_K_FUNDER": _int_setting("AWAAZ_K_FUNDER", 11),
         "AWAAZ_PRIOR_WEIGHT": _int_setting("AWAAZ_PRIOR_WEIGHT", 5, minimum=0),
-        "AWAAZ_DEMO": os.environ.get("AWAAZ_DEMO", "") == "1",
+        "AWAAZ_KIOSK_IDLE_SECONDS": _int_setting("AWAAZ_KIOSK_IDLE_SECONDS", 60),
+        "AWAAZ_KIOSK_COUNTDOWN_SECONDS": _int_setting("AWAAZ_KIOSK_COUNTDOWN_SECONDS", 15),
         "SESSION_COOKIE_SECURE": os.environ.get("AWAAZ_INSECURE_COOKIES", "") != "1",
+        # Redis makes code-entry limits hold across every server process.
+        "RATELIMIT_STORAGE_URI": os.environ.get("AWAAZ_RATELIMIT_STORAGE_URI", "memory://"),
+        "AWAAZ_QUICK_EXIT_URL": os.environ.get("AWAAZ_QUICK_EXIT_URL", "https://www.google.com/"),
     }

@@ -2,7 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import datetime as dt
+import uuid
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from models import DONT_KNOW, Channel, Service, Stakeholder, StakeholderType, Survivor
+from models.codes import CodeFormatError
+from models.database import db
+
+from . import directory, flow, messages
+from .kiosk import kiosk_district
+from .limits import WRONG_CODE_LIMITS, limiter
+from .services import (
+    ConflictingResubmission,
+    InvalidSubmission,
+    Submission,
+    active_questionnaire,
+    submit_rating,
+)
 
 bp = Blueprint(
     "feedback",
@@ -12,10 +42,276 @@ bp = Blueprint(
     static_url_path="/s",
 )
 
+LANGUAGES = ("bn", "hi", "en")
 LANGUAGE_CHOICES = (("bn", "বাংলা"), ("hi", "हिंदी"), ("en", "English"))
+
+
+@bp.url_value_preprocessor
+def check_language(endpoint, values):  # type: ignore[no-untyped-def]
+    if values and "lang" in values and values["lang"] not in LANGUAGES:
+        abort(404)
+    g.lang = (values or {}).get("lang", "en")
+
+
+@bp.after_request
+def protect(response):  # type: ignore[no-untyped-def]
+    """Nothing a survivor sees may be stored, framed, or leak where she came from."""
+    response.headers["Cache-Control"] = "no-store, max-age=0"
+    response.headers["Pragma"] = "no-cache"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
+    return response
+
+
+def _render(template: str, status: int = 200, **context):  # type: ignore[no-untyped-def]
+    context.setdefault("kiosk", kiosk_district() is not None)
+    return render_template(
+        f"feedback/{template}", lang=g.lang, languages=LANGUAGE_CHOICES, **context
+    ), status
+
+
+def needs_flow(view):  # type: ignore[no-untyped-def]
+    """Send anyone without a signed-in survivor session back to the code page."""
+
+    @wraps(view)
+    def wrapped(lang, *args, **kwargs):  # type: ignore[no-untyped-def]
+        g.flow = flow.current()
+        g.survivor = g.flow and db.session.get(Survivor, g.flow.survivor_id)
+        if g.survivor is None or not g.survivor.active:
+            flow.reset()
+            return redirect(url_for(".enter_code", lang=lang), 303)
+        return view(lang, *args, **kwargs)
+
+    return wrapped
 
 
 @bp.get("/")
 def choose_language():
     """Offer the three languages, each in its own script."""
-    return render_template("feedback/choose_language.html", choices=LANGUAGE_CHOICES)
+    return _render("choose_language.html")
+
+
+@bp.route("/<lang>/", methods=["GET", "POST"])
+@limiter.limit(WRONG_CODE_LIMITS, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+def enter_code(lang):
+    """Ask for her code; a right code starts a fresh session."""
+    if request.method == "GET":
+        return _render("code.html")
+    entered = request.form.get("code", "")[:24]
+    try:
+        survivor = directory.find_survivor(
+            db.session, current_app.config["AWAAZ_CODE_KEY"], entered
+        )
+    except CodeFormatError as error:
+        return _render("code.html", 422, error=messages.CODE_ERRORS[error.reason], entered=entered)
+    if survivor is None:
+        return _render("code.html", 401, error=messages.CODE_ERRORS["unknown"], entered=entered)
+    flow.start(survivor.id)
+    return redirect(url_for(".choose_type", lang=lang), 303)
+
+
+@bp.get("/<lang>/whom")
+@needs_flow
+def choose_type(lang):
+    """Whom did you meet? One large tile per kind of person or office."""
+    return _render("types.html", types=directory.stakeholder_types(db.session))
+
+
+def _type_or_404(code: str) -> StakeholderType:
+    stype = db.session.scalars(select(StakeholderType).filter_by(code=code, active=True)).first()
+    if stype is None:
+        abort(404)
+    return stype
+
+
+@bp.route("/<lang>/whom/<type_code>", methods=["GET", "POST"])
+@needs_flow
+def choose_stakeholder(lang, type_code):
+    """The people or offices of that type, nearest first, with search and "not in the list"."""
+    stype = _type_or_404(type_code)
+    error = None
+    if request.method == "POST":
+        if request.form.get("not_listed") is not None:
+            if directory.suggest_stakeholder(
+                db.session, stype, g.survivor, request.form.get("name", "")
+            ):
+                return redirect(url_for(".noted", lang=lang), 303)
+            error = messages.FIELD_ERRORS["required"]
+        else:
+            chosen = request.form.get("stakeholder", type=int)
+            stakeholder = chosen and db.session.get(Stakeholder, chosen)
+            if stakeholder and stakeholder.active and stakeholder.type_id == stype.id:
+                g.flow.stakeholder_id = stakeholder.id
+                flow.save(g.flow)
+                return redirect(url_for(".choose_help", lang=lang), 303)
+            error = messages.FIELD_ERRORS["unknown"]
+    query = request.args.get("q", "")
+    found = directory.nearest_stakeholders(db.session, stype, g.survivor, query)
+    return _render(
+        "stakeholders.html",
+        422 if error else 200,
+        stype=stype,
+        stakeholders=found,
+        query=query,
+        error=error,
+    )
+
+
+@bp.get("/<lang>/noted")
+@needs_flow
+def noted(lang):
+    """Thank her for the name; staff will add it. She may rate someone else."""
+    return _render("noted.html")
+
+
+@bp.route("/<lang>/help", methods=["GET", "POST"])
+@needs_flow
+def choose_help(lang):
+    """Which help she went for, and when."""
+    if g.flow.stakeholder_id is None:
+        return redirect(url_for(".choose_type", lang=lang), 303)
+    errors = {}
+    service = request.form.get("service", g.flow.service_code or "")
+    when = request.form.get("when", g.flow.when or "")
+    if request.method == "POST":
+        if db.session.scalars(select(Service).filter_by(code=service)).first() is None:
+            errors["service"] = messages.field_error("required")
+        if when not in flow.WHEN_CHOICES:
+            errors["when"] = messages.field_error("required")
+        if not errors:
+            g.flow.service_code, g.flow.when = service, when
+            flow.save(g.flow)
+            return redirect(url_for(".questions", lang=lang), 303)
+    return _render(
+        "help.html",
+        422 if errors else 200,
+        services=directory.services(db.session),
+        service=service,
+        when=when,
+        whens=flow.WHEN_CHOICES,
+        errors=errors,
+    )
+
+
+@bp.route("/<lang>/questions", methods=["GET", "POST"])
+@needs_flow
+def questions(lang):
+    """The questionnaire, then an optional comment and the consent to be contacted."""
+    if g.flow.service_code is None or g.flow.stakeholder_id is None:
+        return redirect(url_for(".choose_help", lang=lang), 303)
+    stakeholder = db.session.get(Stakeholder, g.flow.stakeholder_id)
+    questionnaire = active_questionnaire(db.session, stakeholder.type_id)
+    if g.flow.client_uuid is None:
+        # One UUID per attempt: a double tap or a resent form stores the rating once.
+        g.flow.client_uuid = str(uuid.uuid4())
+        flow.save(g.flow)
+    if request.method == "GET":
+        return _questions_page(stakeholder, questionnaire, {}, {})
+    answers = {
+        entry.item.code: request.form.get(f"q_{entry.item.code}", "").strip()
+        for entry in questionnaire.entries
+    }
+    answers = {code: value for code, value in answers.items() if value}
+    submission = Submission(
+        client_uuid=uuid.UUID(g.flow.client_uuid),
+        survivor_id=g.survivor.id,
+        stakeholder_id=stakeholder.id,
+        service_code=g.flow.service_code,
+        month=flow.month_for(g.flow.when, dt.date.today()),
+        channel=Channel.KIOSK if kiosk_district() else Channel.PHONE,
+        answers=answers,
+        comment=request.form.get("comment", ""),
+        language=lang,
+        consent_contact=request.form.get("consent") == "yes",
+    )
+    try:
+        submit_rating(db.session, submission)
+    except InvalidSubmission as invalid:
+        errors = {
+            name.removeprefix("answers."): messages.field_error(reason)
+            for name, reason in invalid.errors.items()
+        }
+        return _questions_page(stakeholder, questionnaire, request.form, errors, 422)
+    except ConflictingResubmission:
+        pass  # this attempt was already stored; what matters to her is that it arrived
+    flow.reset()
+    return redirect(url_for(".thanks", lang=lang), 303)
+
+
+def _questions_page(stakeholder, questionnaire, values, errors, status=200):  # type: ignore[no-untyped-def]
+    return _render(
+        "questions.html",
+        status,
+        stakeholder=stakeholder,
+        entries=questionnaire.entries,
+        values=values,
+        errors=errors,
+        dont_know=DONT_KNOW,
+    )
+
+
+@bp.get("/<lang>/thanks")
+def thanks(lang):
+    """Thank her, say what happens with her voice, and offer the way back or out."""
+    response = current_app.make_response(_render("thanks.html"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.get("/exit")
+def quick_exit():
+    """Leave at once for a neutral page; forget the session and anything the browser kept."""
+    flow.reset()
+    response = redirect(current_app.config["AWAAZ_QUICK_EXIT_URL"], 303)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.get("/<lang>/reset")
+def reset(lang):
+    """The kiosk's idle reset: forget this survivor and show the language screen."""
+    flow.reset()
+    response = redirect(url_for(".choose_language"), 303)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.errorhandler(404)
+def not_found(error):  # type: ignore[no-untyped-def]
+    return _render("problem.html", 404, message=messages.NOT_FOUND)
+
+
+@bp.errorhandler(500)
+def trouble(error):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    return _render("problem.html", 500, message=messages.TROUBLE)
+
+
+@bp.errorhandler(429)
+def too_many_tries(error):  # type: ignore[no-untyped-def]
+    return _render("code.html", 429, error=messages.SLOW_DOWN)
+
+
+@bp.errorhandler(CSRFError)
+def stale_form(error):  # type: ignore[no-untyped-def]
+    """A form left open too long: keep what she answered and ask her to send again."""
+    if request.endpoint == "feedback.questions" and flow.current() is not None:
+        g.flow = flow.current()
+        g.survivor = db.session.get(Survivor, g.flow.survivor_id)
+        stakeholder = db.session.get(Stakeholder, g.flow.stakeholder_id)
+        questionnaire = active_questionnaire(db.session, stakeholder.type_id)
+        return _render(
+            "questions.html",
+            400,
+            stakeholder=stakeholder,
+            entries=questionnaire.entries,
+            values=request.form,
+            errors={},
+            dont_know=DONT_KNOW,
+            stale=messages.STALE,
+        )
+    return _render("problem.html", 400, message=messages.STALE)

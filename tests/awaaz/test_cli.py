@@ -114,8 +114,8 @@ def test_seed_demo_scores_match_the_write_path(session):
 
 
 def test_seed_demo_refuses_a_database_with_real_ratings(session, runner):
-    from tests.factories import StakeholderFactory, SurvivorFactory, submission
     from feedback.services import submit_rating
+    from tests.factories import StakeholderFactory, SurvivorFactory, submission
 
     submit_rating(session, submission(SurvivorFactory(), StakeholderFactory()))
     result = runner.invoke(args=["seed-demo", "--ratings", "10"])

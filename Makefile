@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+SOURCES := awaaz feedback mis models
+
+.PHONY: demo test lint bench translations translations-check browser clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/awaaz translate compile
+
+demo: $(VENV)/.installed translations
+	$(BIN)/awaaz init-db
+	$(BIN)/awaaz seed-demo
+	@echo "Awaaz is at http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/staff/login)"
+	AWAAZ_INSECURE_COOKIES=1 $(BIN)/awaaz serve --host $(HOST) --port $(PORT)
+
+browser:
+	bash scripts/install-browser.sh
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+translations-check: $(VENV)/.installed
+	$(BIN)/awaaz translate check
+
+test: $(VENV)/.installed browser lint translations translations-check
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m pytest tests/benchmarks -m benchmark -s
+
+clean:
+	rm -rf $(VENV) instance test-output

@@ -1,0 +1,47 @@
+"""Kiosk mode: a shared tablet that staff have switched on for one district.
+
+The switch is a signed, long-lived cookie of its own, separate from the survivor's session,
+so that clearing a survivor's session (after each rating, on quick exit, on idle reset) never
+takes the tablet out of kiosk mode.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from itsdangerous import BadSignature, URLSafeSerializer
+
+COOKIE = "awaaz_kiosk"
+MAX_AGE = 365 * 24 * 3600
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="awaaz-kiosk")
+
+
+def kiosk_district() -> int | None:
+    """The district this device is a kiosk for, or None when it is not a kiosk."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    return data.get("district") if isinstance(data, dict) else None
+
+
+def switch_on(response: Response, district_id: int) -> Response:
+    response.set_cookie(
+        COOKIE,
+        _serializer().dumps({"district": district_id}),
+        max_age=MAX_AGE,
+        httponly=True,
+        samesite="Strict",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+def switch_off(response: Response) -> Response:
+    response.delete_cookie(COOKIE)
+    return response

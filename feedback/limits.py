@@ -1,0 +1,27 @@
+"""Rate limits on code entry.
+
+Only well-formed codes that match nobody count (the view answers them with 401): a typo caught
+by the check symbol costs nothing. Tries are keyed by the kiosk token when the device is a
+kiosk — many survivors share one tablet and one network address at a meeting, and one
+person's mistakes must not lock out the rest — and by network address otherwise. The storage
+is shared by every server process when `AWAAZ_RATELIMIT_STORAGE_URI` points at Redis.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from .kiosk import COOKIE
+
+# A few wrong codes a minute slow a guesser down; twenty an hour lock the device out.
+WRONG_CODE_LIMITS = "5 per minute;20 per hour"
+
+
+def device_key() -> str:
+    token = request.cookies.get(COOKIE)
+    return f"kiosk:{token[-24:]}" if token else f"addr:{get_remote_address()}"
+
+
+limiter = Limiter(key_func=device_key, default_limits=[], headers_enabled=False)

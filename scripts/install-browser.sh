@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian's Chromium and the Bengali and Devanagari fonts the browser tests and PDF reports
+# need. Playwright drives this Chromium; it never downloads a browser of its own.
+set -euo pipefail
+packages=(chromium fonts-noto-core fonts-lohit-beng-bengali fonts-lohit-deva)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Please install: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
