@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify
+from flask_compress import Compress
 from sqlalchemy import text
 
 from models.database import configure_engine, db
 
 from . import auth, i18n
 from .config import from_environment
+
+compress = Compress()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -32,6 +35,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Where quick exit lands: a page with nothing to do with this service.
         AWAAZ_QUICK_EXIT_URL="https://www.google.com/",
         RATELIMIT_STORAGE_URI="memory://",
+        COMPRESS_ALGORITHM=["gzip"],
+        COMPRESS_MIN_SIZE=300,
     )
     if test_config is None:
         app.config.from_mapping(from_environment(Path(app.instance_path)))
@@ -43,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         for engine in db.engines.values():
             configure_engine(engine)
     i18n.init_app(app)
+    # Survivors on slow mobile networks pay for every byte: compress text responses.
+    compress.init_app(app)
     auth.init_app(app)
 
     from feedback import views as feedback_views

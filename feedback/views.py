@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
-from functools import wraps
+from functools import lru_cache, wraps
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -53,9 +55,25 @@ def check_language(endpoint, values):  # type: ignore[no-untyped-def]
     g.lang = (values or {}).get("lang", "en")
 
 
+@lru_cache(maxsize=16)
+def _fingerprint(filename: str) -> str:
+    path = Path(bp.static_folder) / filename
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+@bp.app_template_global()
+def survivor_asset(filename: str) -> str:
+    """A static file's URL with its content hash, so browsers may cache it for good."""
+    return url_for("feedback.static", filename=filename, v=_fingerprint(filename))
+
+
 @bp.after_request
 def protect(response):  # type: ignore[no-untyped-def]
     """Nothing a survivor sees may be stored, framed, or leak where she came from."""
+    if request.endpoint == "feedback.static":
+        # CSS and script hold nothing of hers; caching them keeps later pages tiny.
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
     response.headers["Cache-Control"] = "no-store, max-age=0"
     response.headers["Pragma"] = "no-cache"
     response.headers["Referrer-Policy"] = "no-referrer"

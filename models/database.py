@@ -48,16 +48,16 @@ def configure_engine(engine: Engine) -> None:
 
 @contextmanager
 def write_transaction(session: Session) -> Iterator[Session]:
-    """Run a block in a transaction that holds the write lock from its start (see above).
+    """Run a block in its own transaction that holds the write lock from its start; commits.
 
-    When the session is already in a transaction (a caller's, or a test's), this nests as a
-    savepoint instead, so callers can compose it.
+    A request's session has usually begun a transaction already with its reads (finding the
+    survivor, say). Nesting inside it would leave the write uncommitted until someone else
+    committed, so that transaction is committed first and the write gets a transaction of its
+    own. Callers therefore must not rely on rolling back work done before this block.
     """
     if session.in_transaction():
-        with session.begin_nested():
-            yield session
-    else:
-        with session.begin():
-            # Procuring the connection inside begin() is what emits BEGIN IMMEDIATE.
-            session.connection(execution_options=WRITE)
-            yield session
+        session.commit()
+    with session.begin():
+        # Procuring the connection inside begin() is what emits BEGIN IMMEDIATE.
+        session.connection(execution_options=WRITE)
+        yield session

@@ -7,6 +7,7 @@ migrated anew, the SQLite file lives in a temporary folder.
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Iterator
 
@@ -97,8 +98,23 @@ def session(app):
     return db.session
 
 
+def _fresh_context(wsgi_app):  # type: ignore[no-untyped-def]
+    """Run each request in an empty contextvars context.
+
+    Flask reuses an app context that is already pushed, and the `app` fixture keeps one
+    pushed for the test body. Without this, `g`, `current_user` and the database session
+    would leak from one test request into the next, which never happens in production.
+    """
+
+    def run(environ, start_response):  # type: ignore[no-untyped-def]
+        return contextvars.Context().run(wsgi_app, environ, start_response)
+
+    return run
+
+
 @pytest.fixture
 def client(app):
+    app.wsgi_app = _fresh_context(app.wsgi_app)
     return app.test_client()
 
 

@@ -55,19 +55,18 @@ class StakeholderFactory(Base):
 
 
 class SurvivorFactory(Base):
-    """A survivor; `code` (not stored) is set on the instance so tests can sign in with it."""
+    """A survivor; `code` (never stored) is set on the instance so tests can sign in with it."""
 
     class Meta:
         model = Survivor
-        exclude = ("code",)
 
-    code = factory.LazyFunction(generate_code)
-    code_hash = factory.LazyAttribute(lambda o: hash_code(CODE_KEY, o.code.replace("-", "")))
     block = factory.LazyFunction(lambda: _one(Block, name="Basanti"))
     district = factory.LazyAttribute(lambda o: o.block.district)
 
     @classmethod
     def _create(cls, model_class, *args, code=None, **kwargs):  # type: ignore[no-untyped-def]
+        code = code or generate_code()
+        kwargs["code_hash"] = hash_code(CODE_KEY, code.replace("-", ""))
         survivor = super()._create(model_class, *args, **kwargs)
         survivor.code = code
         return survivor

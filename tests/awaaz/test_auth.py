@@ -26,6 +26,7 @@ def test_a_staff_member_signs_in_and_reaches_the_console(client, auth, session):
     assert response.status_code == 302 and response.headers["Location"] == "/staff/"
     assert b"worker@example.org" in client.get("/staff/").data
     assert actions(session) == ["login.succeeded"]
+    session.refresh(user)
     assert user.last_login_at is not None
 
 
@@ -45,6 +46,7 @@ def test_repeated_failures_lock_the_account(auth, session):
     for _ in range(MAX_FAILURES):
         auth.login("worker@example.org", WRONG)
     assert auth.login("worker@example.org").status_code == 401
+    session.refresh(user)
     assert user.locked_until is not None
 
 
