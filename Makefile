@@ -26,6 +26,9 @@ demo: $(VENV)/.installed translations
 browser:
 	bash scripts/install-browser.sh
 
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -33,7 +36,7 @@ lint: $(VENV)/.installed
 translations-check: $(VENV)/.installed
 	$(BIN)/awaaz translate check
 
-test: $(VENV)/.installed browser lint translations translations-check
+test: $(VENV)/.installed browser node_modules/.package-lock.json lint translations translations-check
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed

@@ -2,7 +2,9 @@
 # Debian's Chromium and the Bengali and Devanagari fonts the browser tests and PDF reports
 # need. Playwright drives this Chromium; it never downloads a browser of its own.
 set -euo pipefail
+# npm fetches axe-core, the accessibility checker the browser tests inject.
 packages=(chromium fonts-noto-core fonts-lohit-beng-bengali fonts-lohit-deva)
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

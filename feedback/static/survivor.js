@@ -24,18 +24,20 @@
   if (!idleSeconds) { return; }
   var countdownSeconds = parseInt(body.getAttribute("data-kiosk-countdown") || "10", 10);
   var overlay = document.getElementById("idle");
+  // The countdown in the page's own digits (২, ১ on a Bengali page).
+  var digits = new Intl.NumberFormat(document.documentElement.lang || "en");
   var counter = document.getElementById("idle-n");
   var idleTimer = null;
   var tick = null;
   function reset() { window.location.replace(body.getAttribute("data-reset")); }
   function countdown() {
     var left = countdownSeconds;
-    counter.textContent = left;
+    counter.textContent = digits.format(left);
     overlay.hidden = false;
     document.getElementById("idle-stay").focus();
     tick = setInterval(function () {
       left -= 1;
-      counter.textContent = left;
+      counter.textContent = digits.format(left);
       if (left <= 0) { clearInterval(tick); reset(); }
     }, 1000);
   }

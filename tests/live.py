@@ -1,0 +1,128 @@
+"""A real Awaaz server (gunicorn via `awaaz serve`) on a fresh SQLite file, for browser tests.
+
+Also used by scripts/survivor_screenshots.py, so the documentation shows exactly what the
+tests exercise.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STAFF_EMAIL = "field@test.awaaz.org"
+STAFF_PASSWORD = "a-long-field-password"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    codes: list[str]
+    database: Path
+    process: subprocess.Popen
+
+    def rating_count(self) -> int:
+        with sqlite3.connect(self.database) as conn:
+            return conn.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
+
+    def ratings_of_channel(self, channel: str) -> int:
+        with sqlite3.connect(self.database) as conn:
+            return conn.execute(
+                "SELECT COUNT(*) FROM ratings WHERE channel = ?", (channel,)
+            ).fetchone()[0]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def start_server(folder: Path, **env_overrides: str) -> LiveServer:
+    port = free_port()
+    database = folder / "awaaz.sqlite3"
+    env = {
+        **os.environ,
+        "AWAAZ_INSTANCE_PATH": str(folder),
+        "AWAAZ_DATABASE_URL": f"sqlite:///{database}",
+        "AWAAZ_INSECURE_COOKIES": "1",
+        "AWAAZ_QUICK_EXIT_URL": f"http://127.0.0.1:{port}/healthz",
+        **env_overrides,
+    }
+
+    def awaaz(*args: str, stdin: str | None = None) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "awaaz", *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            input=stdin,
+            timeout=300,
+        ).stdout
+
+    awaaz("init-db")
+    awaaz("seed-demo", "--ratings", "300", "--seed", "5")
+    codes = awaaz(
+        "issue-codes", "--count", "40", "--district", "South 24 Parganas", "--block", "Basanti"
+    ).split()
+    awaaz(
+        "create-user",
+        STAFF_EMAIL,
+        "--role",
+        "field",
+        "--district",
+        "South 24 Parganas",
+        stdin=STAFF_PASSWORD + "\n",
+    )
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "awaaz",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.terminate()
+                raise RuntimeError((folder / "server.log").read_text()) from None
+            time.sleep(0.2)
+    return LiveServer(url=url, codes=codes, database=database, process=process)
