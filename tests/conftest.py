@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy import create_engine, text
 
 from awaaz import create_app, migrate
+from feedback.limits import limiter
 from models.database import db
 from models.reference import load_reference_data
 
@@ -80,6 +81,7 @@ def app(database_url, app_config) -> Iterator[Flask]:
     """
     app = create_app(make_config(database_url, **app_config))
     with app.app_context():
+        limiter.reset()  # one limiter serves every app in this process: start each test clean
         engine = db.engine
         connection = engine.connect()
         transaction = connection.begin()

@@ -100,3 +100,33 @@ def submission(survivor: Survivor, stakeholder: Stakeholder, **overrides) -> Sub
 
 def district(name: str = "South 24 Parganas") -> District:
     return _one(District, name=name)
+
+
+def rate(
+    stakeholder: Stakeholder,
+    survivor: Survivor,
+    score: float,
+    month: dt.date = dt.date(2026, 8, 1),
+    **columns,
+) -> "Rating":  # type: ignore[no-untyped-def]
+    """A rating with a given derived score, for engine tests (the write path has its own)."""
+    from models import Questionnaire, Rating, Service, quarter_of
+
+    rating = Rating(
+        client_uuid=uuid.uuid4(),
+        survivor=survivor,
+        stakeholder=stakeholder,
+        service=_one(Service, code="safety"),
+        questionnaire=db.session.scalars(
+            select(Questionnaire).filter_by(type_id=stakeholder.type_id, active=True)
+        ).one(),
+        month=month,
+        quarter=quarter_of(month),
+        channel="kiosk",
+        payload_digest="0" * 64,
+        score=score,
+        **columns,
+    )
+    db.session.add(rating)
+    db.session.flush()
+    return rating

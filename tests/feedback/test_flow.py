@@ -1,6 +1,8 @@
 """The survivor flow through the test client: every step, every refusal, in her language."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -310,27 +312,47 @@ def test_staff_switch_a_tablet_into_kiosk_mode_and_are_signed_out(
     assert "data-kiosk-idle" in client.get("/bn/").get_data(as_text=True)  # still a kiosk
 
 
-def test_wrong_code_limits_hold_across_server_processes(database_url, session):
-    """Two app instances (as two gunicorn workers) sharing Redis share one count of tries."""
+OTHER_PROCESS = """
+import sys
+from awaaz import create_app
+from models.codes import generate_code
+from tests.conftest import make_config
+app = create_app(make_config(sys.argv[1], RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
+                             RATELIMIT_KEY_PREFIX=sys.argv[2]))
+client = app.test_client()
+print(" ".join(str(client.post("/en/", data={"code": generate_code()}).status_code)
+               for _ in range(int(sys.argv[3]))))
+"""
+
+
+def test_wrong_code_limits_hold_across_server_processes(database_url, tmp_path):
+    """Two processes (as two gunicorn workers) sharing Redis share one count of tries."""
+    import subprocess
+    import sys
     import uuid as uuid_module
 
     import redis
-
-    from awaaz import create_app
-    from models.codes import generate_code
-    from tests.conftest import make_config
 
     try:
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    shared = {
-        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
-        "RATELIMIT_KEY_PREFIX": f"test-{uuid_module.uuid4()}",
-    }
-    first, second = (
-        create_app(make_config(database_url, **shared)).test_client() for _ in range(2)
-    )
-    for client in (first, second, first, second, first):
-        assert client.post("/en/", data={"code": generate_code()}).status_code == 401
-    assert second.post("/en/", data={"code": generate_code()}).status_code == 429
+    prefix = f"test-{uuid_module.uuid4()}"
+    script = tmp_path / "other.py"
+    script.write_text(OTHER_PROCESS)
+
+    def tries(count: int) -> list[str]:
+        root = str(Path(__file__).resolve().parents[2])
+        result = subprocess.run(
+            [sys.executable, str(script), database_url, prefix, str(count)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": root},
+        )
+        return result.stdout.split()
+
+    assert tries(3) == ["401"] * 3
+    assert tries(3) == ["401", "401", "429"]

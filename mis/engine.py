@@ -1,0 +1,231 @@
+"""The scoring and privacy engine: queries → metrics → a released, audience-checked result.
+
+Every public function returns a StaffView or a FunderView; nothing else in `mis` hands data
+to a page, an export or an API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from . import metrics, queries
+from .periods import Period
+from .privacy import FunderView, StaffView, for_funder, for_staff
+from .queries import Scope
+
+LEAGUE_FIGURES = [
+    "score",
+    "score_low",
+    "score_high",
+    "mean_raw",
+    "change",
+    "previous_score",
+    "rank",
+    "rank_low",
+    "rank_high",
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The thresholds in force (AWAAZ_K_STAFF, AWAAZ_K_FUNDER, AWAAZ_PRIOR_WEIGHT)."""
+
+    k_staff: int = 5
+    k_funder: int = 11
+    prior_weight: float = 5.0
+
+
+def _estimates(session: Session, period: Period, scope: Scope, m: float) -> pd.DataFrame:
+    sums = queries.rater_sums(session, period, scope)
+    directory = queries.stakeholder_directory(session, scope)
+    frame = sums.merge(directory, on="stakeholder_id")
+    if frame.empty:
+        return frame
+    return metrics.shrunk_scores(frame, m)
+
+
+def league_table(
+    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+) -> StaffView:
+    """Every rated stakeholder in scope: shrunk score, interval, rank band, change.
+
+    Ranks are given only among stakeholders with at least k_staff raters: ranking among
+    hidden scores would let a rank betray them.
+    """
+    current = _estimates(session, period, scope, settings.prior_weight)
+    if current.empty:
+        return for_staff(current.assign(n_raters=[]), period, settings.k_staff, LEAGUE_FIGURES)
+    previous = _estimates(session, period.previous(), scope, settings.prior_weight)
+    if previous.empty:
+        previous = pd.DataFrame(columns=["stakeholder_id", "score", "n"])
+    frame = metrics.with_change(current, previous)
+    # A change is shown only where both periods clear the threshold.
+    frame.loc[frame["previous_n"].fillna(0) < settings.k_staff, ["change", "previous_score"]] = None
+    shown = frame[frame["n"] >= settings.k_staff]
+    ranked = (
+        metrics.rank_bands(shown)
+        if not shown.empty
+        else shown.assign(rank=[], rank_low=[], rank_high=[])
+    )
+    frame = frame.merge(
+        ranked[["stakeholder_id", "rank", "rank_low", "rank_high"]], on="stakeholder_id", how="left"
+    )
+    frame = frame.rename(columns={"n": "n_raters"}).sort_values(
+        ["type", "rank", "stakeholder"], na_position="last"
+    )
+    return for_staff(frame, period, settings.k_staff, LEAGUE_FIGURES)
+
+
+def dimension_scores(
+    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+) -> StaffView:
+    """Respect, responsiveness, integrity, confidentiality per stakeholder, shrunk alike."""
+    sums = queries.dimension_sums(session, period, scope)
+    directory = queries.stakeholder_directory(session, scope)[["stakeholder_id", "type_id"]]
+    frame = sums.merge(directory, on="stakeholder_id")
+    if frame.empty:
+        out = frame.assign(n_raters=[], score=[])
+    else:
+        frame["type_dimension"] = frame["type_id"].astype(str) + ":" + frame["dimension"]
+        out = metrics.shrunk_scores(frame, settings.prior_weight, by="type_dimension")
+        out = out.rename(columns={"n": "n_raters"})
+    return for_staff(
+        out, period, settings.k_staff, ["score", "score_low", "score_high", "mean_raw"]
+    )
+
+
+def indicators(
+    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+) -> StaffView:
+    """Share fully helped, share asked for money, median days, per stakeholder."""
+    values = queries.service_indicators(session, period, scope)
+    raters = queries.rater_sums(session, period, scope)[["stakeholder_id", "n"]]
+    frame = values.merge(
+        raters.rename(columns={"n": "n_raters"}), on="stakeholder_id", how="left"
+    ).fillna({"n_raters": 0})
+    return for_staff(
+        frame, period, settings.k_staff, ["share_helped", "share_money", "median_days"]
+    )
+
+
+def funnel(
+    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+) -> tuple[StaffView, pd.DataFrame]:
+    """Points (hidden below k_staff) and the type's control limits."""
+    sums = queries.rater_sums(session, period, scope)
+    frame = sums.merge(queries.stakeholder_directory(session, scope), on="stakeholder_id")
+    if frame.empty:
+        return for_staff(frame.assign(n_raters=[]), period, settings.k_staff, []), frame
+    points, limits = metrics.funnel(frame)
+    points = points.rename(columns={"n": "n_raters"})
+    points = points[points["n_raters"] >= settings.k_staff]
+    return for_staff(points, period, settings.k_staff, ["mean_raw"]), limits
+
+
+def best_practice(
+    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+) -> StaffView:
+    """Stakeholders whose interval lies above their type mean, with their strongest items."""
+    table = league_table(session, period, settings, scope).frame
+    chosen = metrics.best_practice(
+        table.rename(columns={"n_raters": "n"}), settings.k_staff
+    ).rename(columns={"n": "n_raters"})
+    ids = chosen["stakeholder_id"].astype(int).tolist()
+    items = queries.item_means(session, period, ids)
+    if not items.empty:
+        items = items.merge(chosen[["stakeholder_id", "type_id"]], on="stakeholder_id")
+        strongest = metrics.strongest_items(items)
+        grouped = strongest.groupby("stakeholder_id")["item_code"].apply(list)
+        chosen = chosen.join(grouped.rename("strongest_items"), on="stakeholder_id")
+    comments = queries.approved_comments(session, period, ids, good_practice_only=True)
+    if not comments.empty:
+        quotes = comments.groupby("stakeholder_id")["moderated"].apply(list)
+        chosen = chosen.join(quotes.rename("quotes"), on="stakeholder_id")
+    return for_staff(chosen, period, settings.k_staff, ["score", "score_low", "score_high"])
+
+
+def most_improved(
+    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+) -> StaffView:
+    table = league_table(session, period, settings, scope).frame
+    frame = table.rename(columns={"n_raters": "n"})
+    chosen = metrics.most_improved(frame, settings.k_staff).rename(columns={"n": "n_raters"})
+    return for_staff(chosen, period, settings.k_staff, ["score", "change"])
+
+
+def _area_frame(session: Session, period: Period, scope: Scope, by_quarter: bool) -> pd.DataFrame:
+    sums = queries.area_sums(session, period, scope, by_quarter)
+    if sums.empty:
+        return sums.assign(score=[])
+    directory = queries.stakeholder_directory(session)
+    types = directory.drop_duplicates("type_id").set_index("type_id")["type"]
+    districts = directory.drop_duplicates("district_id").set_index("district_id")["district"]
+    sums["type"] = sums["type_id"].map(types)
+    sums["district"] = sums["district_id"].map(districts)
+    sums["score"] = sums["sum_s"] / sums["n"]
+    return sums
+
+
+def area_summary(
+    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+) -> StaffView:
+    """Type × district for one period: raters, mean score and the service indicators."""
+    frame = _area_frame(session, period, scope, by_quarter=False)
+    if not frame.empty:
+        frame = frame.merge(
+            queries.area_indicators(session, period, scope),
+            on=["district_id", "type_id"],
+            how="left",
+        )
+    return for_staff(
+        frame, period, settings.k_staff, ["score", "share_helped", "share_money", "median_days"]
+    )
+
+
+def trend(
+    session: Session, period: Period, settings: Settings, scope: Scope = Scope(), quarters: int = 8
+) -> StaffView:
+    """Mean score per quarter and type over the `quarters` quarters ending with `period`."""
+    span = period.last_quarters(quarters)
+    whole = Period(span[0].grain, span[0].first, span[-1].last)
+    frame = _area_frame(session, whole, scope, by_quarter=True)
+    if not frame.empty:
+        frame = frame.groupby(["quarter", "type_id", "type"], as_index=False).agg(
+            n_raters=("n_raters", "sum"), n=("n", "sum"), sum_s=("sum_s", "sum")
+        )
+        frame["score"] = frame["sum_s"] / frame["n"]
+    return for_staff(frame, whole, settings.k_staff, ["score"])
+
+
+def funder_summary(
+    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+) -> FunderView:
+    """District × type for funders: raters and indicators, k_funder and complementary
+    suppression, quarter or coarser."""
+    frame = _area_frame(session, period, scope, by_quarter=False)
+    if frame.empty:
+        frame = frame.assign(district=[], type=[], share_helped=[], share_money=[], median_days=[])
+    else:
+        frame = frame.merge(
+            queries.area_indicators(session, period, scope),
+            on=["district_id", "type_id"],
+            how="left",
+        )
+    columns = [
+        "district",
+        "type",
+        "n_raters",
+        "score",
+        "share_helped",
+        "share_money",
+        "median_days",
+    ]
+    return for_funder(
+        frame[columns],
+        period,
+        settings.k_funder,
+        ["score", "share_helped", "share_money", "median_days"],
+    )

@@ -1,0 +1,302 @@
+"""SQL → narrow DataFrames. Aggregation happens in the database, over derived columns.
+
+The central query is two GROUP BYs: first each (stakeholder, rater) pair's mean score — so a
+survivor who rated an office three times counts once — then per stakeholder the number of
+raters and the sum and sum of squares of their means. Only one row per stakeholder leaves the
+database. The covering indexes on ratings (quarter or month, stakeholder, survivor, score)
+let SQLite and PostgreSQL answer it from the index alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy.orm import Session
+
+from models import (
+    Answer,
+    Block,
+    Comment,
+    District,
+    Item,
+    Rating,
+    Stakeholder,
+    StakeholderType,
+)
+
+from .periods import Period
+
+DIMENSIONS = ("respect", "responsiveness", "integrity", "confidentiality")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which stakeholders: all, a district, a block, and optionally one type."""
+
+    district_id: int | None = None
+    block_id: int | None = None
+    type_id: int | None = None
+
+    def stakeholder_ids(self) -> Select | None:
+        conditions = []
+        if self.district_id is not None:
+            conditions.append(Stakeholder.district_id == self.district_id)
+        if self.block_id is not None:
+            conditions.append(Stakeholder.block_id == self.block_id)
+        if self.type_id is not None:
+            conditions.append(Stakeholder.type_id == self.type_id)
+        return select(Stakeholder.id).where(*conditions) if conditions else None
+
+
+def in_period(period: Period):  # type: ignore[no-untyped-def]
+    """A filter the covering indexes serve: by quarter for whole quarters, else by month."""
+    if period.whole_quarters:
+        quarters = period.quarters()
+        if len(quarters) == 1:
+            return Rating.quarter == quarters[0]
+        return Rating.quarter.between(quarters[0], quarters[-1])
+    return Rating.month == period.first
+
+
+def _scoped(statement: Select, scope: Scope) -> Select:
+    ids = scope.stakeholder_ids()
+    return statement if ids is None else statement.where(Rating.stakeholder_id.in_(ids))
+
+
+def _frame(session: Session, statement: Select) -> pd.DataFrame:
+    result = session.execute(statement)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def rater_sums(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+    """Per stakeholder: n distinct raters, n ratings, Σ s_i and Σ s_i² of raters' means."""
+    pairs = _scoped(
+        select(
+            Rating.stakeholder_id,
+            Rating.survivor_id,
+            func.avg(Rating.score).label("s"),
+            func.count().label("k"),
+        )
+        .where(in_period(period), Rating.score.is_not(None))
+        .group_by(Rating.stakeholder_id, Rating.survivor_id),
+        scope,
+    ).subquery()
+    statement = select(
+        pairs.c.stakeholder_id,
+        func.count().label("n"),
+        func.sum(pairs.c.k).label("ratings"),
+        func.sum(pairs.c.s).label("sum_s"),
+        func.sum(pairs.c.s * pairs.c.s).label("sumsq_s"),
+    ).group_by(pairs.c.stakeholder_id)
+    frame = _frame(session, statement)
+    return frame.astype({"n": int, "ratings": int, "sum_s": float, "sumsq_s": float})
+
+
+def dimension_sums(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+    """Per stakeholder and dimension: raters with an answer, and sums of their means."""
+    pairs = _scoped(
+        select(
+            Rating.stakeholder_id,
+            Rating.survivor_id,
+            *(func.avg(getattr(Rating, d)).label(d) for d in DIMENSIONS),
+        )
+        .where(in_period(period))
+        .group_by(Rating.stakeholder_id, Rating.survivor_id),
+        scope,
+    ).subquery()
+    columns = []
+    for d in DIMENSIONS:
+        value = pairs.c[d]
+        columns += [
+            func.count(value).label(f"{d}_n"),
+            func.sum(value).label(f"{d}_sum"),
+            func.sum(value * value).label(f"{d}_sumsq"),
+        ]
+    frame = _frame(
+        session, select(pairs.c.stakeholder_id, *columns).group_by(pairs.c.stakeholder_id)
+    )
+    long = []
+    for d in DIMENSIONS:
+        part = frame[["stakeholder_id", f"{d}_n", f"{d}_sum", f"{d}_sumsq"]].copy()
+        part.columns = ["stakeholder_id", "n", "sum_s", "sumsq_s"]
+        long.append(part.assign(dimension=d))
+    out = pd.concat(long, ignore_index=True)
+    out = out[out["n"] > 0]
+    return out.astype({"n": int, "sum_s": float, "sumsq_s": float})
+
+
+def _share(column):  # type: ignore[no-untyped-def]
+    return func.avg(case((column.is_(True), 1.0), (column.is_(False), 0.0)))
+
+
+def service_indicators(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+    """Per stakeholder: share fully helped, share asked for money, median days (ratings)."""
+    shares = _frame(
+        session,
+        _scoped(
+            select(
+                Rating.stakeholder_id,
+                _share(Rating.fully_helped).label("share_helped"),
+                _share(Rating.asked_money).label("share_money"),
+            )
+            .where(in_period(period))
+            .group_by(Rating.stakeholder_id),
+            scope,
+        ),
+    )
+    days = _frame(
+        session,
+        _scoped(
+            select(Rating.stakeholder_id, Rating.days_taken).where(
+                in_period(period), Rating.days_taken.is_not(None)
+            ),
+            scope,
+        ),
+    )
+    median = days.groupby("stakeholder_id")["days_taken"].median().rename("median_days")
+    return shares.join(median, on="stakeholder_id").astype(
+        {"share_helped": float, "share_money": float, "median_days": float}
+    )
+
+
+def stakeholder_directory(session: Session, scope: Scope = Scope()) -> pd.DataFrame:
+    """Stakeholders with their type and place names: a few hundred rows."""
+    statement = (
+        select(
+            Stakeholder.id.label("stakeholder_id"),
+            Stakeholder.name.label("stakeholder"),
+            Stakeholder.name_bn.label("stakeholder_bn"),
+            Stakeholder.type_id,
+            StakeholderType.code.label("type"),
+            StakeholderType.label.label("type_label"),
+            Stakeholder.district_id,
+            District.name.label("district"),
+            Stakeholder.block_id,
+            Block.name.label("block"),
+        )
+        .join(StakeholderType, StakeholderType.id == Stakeholder.type_id)
+        .join(District, District.id == Stakeholder.district_id)
+        .outerjoin(Block, Block.id == Stakeholder.block_id)
+    )
+    ids = scope.stakeholder_ids()
+    if ids is not None:
+        statement = statement.where(Stakeholder.id.in_(ids))
+    return _frame(session, statement)
+
+
+def area_sums(
+    session: Session, period: Period, scope: Scope = Scope(), by_quarter: bool = False
+) -> pd.DataFrame:
+    """Per district × type (× quarter): distinct raters, rater-stakeholder pairs, Σ s, Σ s².
+
+    A survivor counts once per stakeholder (her mean there) and once per cell in `n_raters`.
+    """
+    keys = [Rating.quarter] if by_quarter else []
+    pairs = _scoped(
+        select(*keys, Rating.stakeholder_id, Rating.survivor_id, func.avg(Rating.score).label("s"))
+        .where(in_period(period), Rating.score.is_not(None))
+        .group_by(*keys, Rating.stakeholder_id, Rating.survivor_id),
+        scope,
+    ).subquery()
+    outer_keys = [pairs.c.quarter] if by_quarter else []
+    statement = (
+        select(
+            *outer_keys,
+            Stakeholder.district_id,
+            Stakeholder.type_id,
+            func.count(distinct(pairs.c.survivor_id)).label("n_raters"),
+            func.count().label("n"),
+            func.sum(pairs.c.s).label("sum_s"),
+            func.sum(pairs.c.s * pairs.c.s).label("sumsq_s"),
+        )
+        .join(Stakeholder, Stakeholder.id == pairs.c.stakeholder_id)
+        .group_by(*outer_keys, Stakeholder.district_id, Stakeholder.type_id)
+    )
+    frame = _frame(session, statement)
+    return frame.astype({"n_raters": int, "n": int, "sum_s": float, "sumsq_s": float})
+
+
+def area_indicators(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+    """Per district × type: share fully helped, share asked for money, median days."""
+    shares = _frame(
+        session,
+        _scoped(
+            select(
+                Stakeholder.district_id,
+                Stakeholder.type_id,
+                _share(Rating.fully_helped).label("share_helped"),
+                _share(Rating.asked_money).label("share_money"),
+            )
+            .join(Stakeholder, Stakeholder.id == Rating.stakeholder_id)
+            .where(in_period(period))
+            .group_by(Stakeholder.district_id, Stakeholder.type_id),
+            scope,
+        ),
+    )
+    days = _frame(
+        session,
+        _scoped(
+            select(Stakeholder.district_id, Stakeholder.type_id, Rating.days_taken)
+            .join(Stakeholder, Stakeholder.id == Rating.stakeholder_id)
+            .where(in_period(period), Rating.days_taken.is_not(None)),
+            scope,
+        ),
+    )
+    median = days.groupby(["district_id", "type_id"])["days_taken"].median()
+    return shares.join(median.rename("median_days"), on=["district_id", "type_id"]).astype(
+        {"share_helped": float, "share_money": float, "median_days": float}
+    )
+
+
+def item_means(session: Session, period: Period, stakeholder_ids: list[int]) -> pd.DataFrame:
+    """Per stakeholder and scored item: raters and the mean of raters' means (0–100)."""
+    if not stakeholder_ids:
+        return pd.DataFrame(columns=["stakeholder_id", "item_code", "n", "mean"])
+    pairs = (
+        select(
+            Rating.stakeholder_id,
+            Rating.survivor_id,
+            Item.code.label("item_code"),
+            func.avg(Answer.normalised).label("v"),
+        )
+        .join(Answer, Answer.rating_id == Rating.id)
+        .join(Item, Item.id == Answer.item_id)
+        .where(
+            in_period(period),
+            Answer.normalised.is_not(None),
+            Rating.stakeholder_id.in_(stakeholder_ids),
+        )
+        .group_by(Rating.stakeholder_id, Rating.survivor_id, Item.code)
+    ).subquery()
+    return _frame(
+        session,
+        select(
+            pairs.c.stakeholder_id,
+            pairs.c.item_code,
+            func.count().label("n"),
+            func.avg(pairs.c.v).label("mean"),
+        ).group_by(pairs.c.stakeholder_id, pairs.c.item_code),
+    )
+
+
+def approved_comments(
+    session: Session, period: Period, stakeholder_ids: list[int], good_practice_only: bool = False
+) -> pd.DataFrame:
+    """Moderated, approved comments only — the original text never leaves this query."""
+    statement = (
+        select(Rating.stakeholder_id, Comment.moderated, Comment.language, Comment.good_practice)
+        .join(Comment, Comment.rating_id == Rating.id)
+        .where(
+            and_(
+                in_period(period),
+                Comment.status == "approved",
+                Comment.moderated.is_not(None),
+                Rating.stakeholder_id.in_(stakeholder_ids),
+            )
+        )
+    )
+    if good_practice_only:
+        statement = statement.where(Comment.good_practice.is_(True))
+    return _frame(session, statement)
