@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from . import metrics, queries
 from .periods import Period
 from .privacy import FunderView, StaffView, for_funder, for_staff
-from .queries import Scope
+from .queries import EVERYWHERE, Scope
 
 LEAGUE_FIGURES = [
     "score",
@@ -48,7 +48,7 @@ def _estimates(session: Session, period: Period, scope: Scope, m: float) -> pd.D
 
 
 def league_table(
-    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     """Every rated stakeholder in scope: shrunk score, interval, rank band, change.
 
@@ -80,7 +80,7 @@ def league_table(
 
 
 def dimension_scores(
-    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     """Respect, responsiveness, integrity, confidentiality per stakeholder, shrunk alike."""
     sums = queries.dimension_sums(session, period, scope)
@@ -98,7 +98,7 @@ def dimension_scores(
 
 
 def indicators(
-    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     """Share fully helped, share asked for money, median days, per stakeholder."""
     values = queries.service_indicators(session, period, scope)
@@ -112,7 +112,7 @@ def indicators(
 
 
 def funnel(
-    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> tuple[StaffView, pd.DataFrame]:
     """Points (hidden below k_staff) and the type's control limits."""
     sums = queries.rater_sums(session, period, scope)
@@ -126,7 +126,7 @@ def funnel(
 
 
 def best_practice(
-    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     """Stakeholders whose interval lies above their type mean, with their strongest items."""
     table = league_table(session, period, settings, scope).frame
@@ -148,7 +148,7 @@ def best_practice(
 
 
 def most_improved(
-    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     table = league_table(session, period, settings, scope).frame
     frame = table.rename(columns={"n_raters": "n"})
@@ -170,7 +170,7 @@ def _area_frame(session: Session, period: Period, scope: Scope, by_quarter: bool
 
 
 def area_summary(
-    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     """Type × district for one period: raters, mean score and the service indicators."""
     frame = _area_frame(session, period, scope, by_quarter=False)
@@ -186,7 +186,11 @@ def area_summary(
 
 
 def trend(
-    session: Session, period: Period, settings: Settings, scope: Scope = Scope(), quarters: int = 8
+    session: Session,
+    period: Period,
+    settings: Settings,
+    scope: Scope = EVERYWHERE,
+    quarters: int = 8,
 ) -> StaffView:
     """Mean score per quarter and type over the `quarters` quarters ending with `period`."""
     span = period.last_quarters(quarters)
@@ -201,7 +205,7 @@ def trend(
 
 
 def funder_summary(
-    session: Session, period: Period, settings: Settings, scope: Scope = Scope()
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> FunderView:
     """District × type for funders: raters and indicators, k_funder and complementary
     suppression, quarter or coarser."""

@@ -50,6 +50,9 @@ class Scope:
         return select(Stakeholder.id).where(*conditions) if conditions else None
 
 
+EVERYWHERE = Scope()
+
+
 def in_period(period: Period):  # type: ignore[no-untyped-def]
     """A filter the covering indexes serve: by quarter for whole quarters, else by month."""
     if period.whole_quarters:
@@ -70,7 +73,7 @@ def _frame(session: Session, statement: Select) -> pd.DataFrame:
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
-def rater_sums(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+def rater_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
     """Per stakeholder: n distinct raters, n ratings, Σ s_i and Σ s_i² of raters' means."""
     pairs = _scoped(
         select(
@@ -94,7 +97,7 @@ def rater_sums(session: Session, period: Period, scope: Scope = Scope()) -> pd.D
     return frame.astype({"n": int, "ratings": int, "sum_s": float, "sumsq_s": float})
 
 
-def dimension_sums(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+def dimension_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
     """Per stakeholder and dimension: raters with an answer, and sums of their means."""
     pairs = _scoped(
         select(
@@ -131,7 +134,7 @@ def _share(column):  # type: ignore[no-untyped-def]
     return func.avg(case((column.is_(True), 1.0), (column.is_(False), 0.0)))
 
 
-def service_indicators(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+def service_indicators(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
     """Per stakeholder: share fully helped, share asked for money, median days (ratings)."""
     shares = _frame(
         session,
@@ -161,7 +164,7 @@ def service_indicators(session: Session, period: Period, scope: Scope = Scope())
     )
 
 
-def stakeholder_directory(session: Session, scope: Scope = Scope()) -> pd.DataFrame:
+def stakeholder_directory(session: Session, scope: Scope = EVERYWHERE) -> pd.DataFrame:
     """Stakeholders with their type and place names: a few hundred rows."""
     statement = (
         select(
@@ -187,7 +190,7 @@ def stakeholder_directory(session: Session, scope: Scope = Scope()) -> pd.DataFr
 
 
 def area_sums(
-    session: Session, period: Period, scope: Scope = Scope(), by_quarter: bool = False
+    session: Session, period: Period, scope: Scope = EVERYWHERE, by_quarter: bool = False
 ) -> pd.DataFrame:
     """Per district × type (× quarter): distinct raters, rater-stakeholder pairs, Σ s, Σ s².
 
@@ -218,7 +221,7 @@ def area_sums(
     return frame.astype({"n_raters": int, "n": int, "sum_s": float, "sumsq_s": float})
 
 
-def area_indicators(session: Session, period: Period, scope: Scope = Scope()) -> pd.DataFrame:
+def area_indicators(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
     """Per district × type: share fully helped, share asked for money, median days."""
     shares = _frame(
         session,

@@ -11,7 +11,19 @@ from sqlalchemy import select
 
 from awaaz.passwords import hash_password
 from feedback.services import Submission
-from models import Block, District, Role, Stakeholder, StakeholderType, Survivor, User
+from models import (
+    Block,
+    District,
+    Questionnaire,
+    Rating,
+    Role,
+    Service,
+    Stakeholder,
+    StakeholderType,
+    Survivor,
+    User,
+    quarter_of,
+)
 from models.codes import generate_code, hash_code
 from models.database import db
 
@@ -108,9 +120,9 @@ def rate(
     score: float,
     month: dt.date = dt.date(2026, 8, 1),
     **columns,
-) -> "Rating":  # type: ignore[no-untyped-def]
+) -> Rating:  # type: ignore[no-untyped-def]
     """A rating with a given derived score, for engine tests (the write path has its own)."""
-    from models import Questionnaire, Rating, Service, quarter_of
+    from models import Rating
 
     rating = Rating(
         client_uuid=uuid.uuid4(),

@@ -76,7 +76,12 @@ def test_rank_bands_widen_where_intervals_overlap():
     assert out["rank"].tolist() == [1, 2, 3, 4]
     # 1 is above everyone's interval but 2's and 3's highs overlap its low? 85 > 86? no:
     # 2's high (86) ≥ 1's low (85), so 1 may be 2nd; 2 and 3 overlap each other; 4 is last.
-    assert list(zip(out["rank_low"], out["rank_high"])) == [(1, 2), (1, 3), (2, 3), (4, 4)]
+    assert list(zip(out["rank_low"], out["rank_high"], strict=True)) == [
+        (1, 2),
+        (1, 3),
+        (2, 3),
+        (4, 4),
+    ]
 
 
 def test_funnel_limits_are_the_type_mean_plus_minus_z_sigma_over_root_n():
