@@ -202,6 +202,7 @@ def generate_ratings(
     progress: Callable[[int], None] = lambda n: None,
 ) -> None:
     types = [s.type.code for s in stakeholders]
+    stakeholder_ids = [s.id for s in stakeholders]
     traits = stakeholder_traits(rng, types)
     months = months_window(today)
     by_block = _choice_probabilities(stakeholders, traits)
@@ -272,7 +273,7 @@ def generate_ratings(
                 sub = Submission(
                     client_uuid=uuid.UUID(bytes=uuids[16 * r : 16 * r + 16], version=4),
                     survivor_id=int(survivor_ids[who[r]]),
-                    stakeholder_id=stakeholders[st[r]].id,
+                    stakeholder_id=stakeholder_ids[st[r]],
                     service_code=allowed[service_pick[j]],
                     month=month,
                     channel=CHANNELS[channel[r]],
@@ -338,4 +339,6 @@ def generate_ratings(
         session.execute(insert(Answer.__table__), answer_rows)
         if comment_rows:
             session.execute(insert(Comment.__table__), comment_rows)
+        # A commit per chunk keeps SQLite's write-ahead log and the process's memory small.
+        session.commit()
         progress(n)
