@@ -13,7 +13,15 @@ from .questionnaires import (
     Questionnaire,
     QuestionnaireItem,
 )
-from .ratings import Answer, Channel, Comment, CommentStatus, Rating, quarter_of
+from .ratings import (
+    Answer,
+    Channel,
+    Comment,
+    CommentStatus,
+    RaterQuarter,
+    Rating,
+    quarter_of,
+)
 from .settings import Setting
 from .stakeholders import Service, Stakeholder, StakeholderSuggestion, StakeholderType
 from .survivors import AgeBand, Survivor
@@ -39,6 +47,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireItem",
     "Rating",
+    "RaterQuarter",
     "Service",
     "Setting",
     "Stakeholder",

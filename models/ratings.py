@@ -22,7 +22,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, created_at, enum_type, intpk
@@ -143,3 +146,65 @@ class Comment(Base):
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     rating: Mapped[Rating] = relationship(back_populates="comment")
+
+
+class RaterQuarter(Base):
+    """One survivor's ratings of one stakeholder in one quarter: count and sum of scores.
+
+    Derived at write time, like a rating's score. League tables count each survivor once
+    (her mean); with this table a quarter's league table is one GROUP BY over narrow rows
+    instead of two over the ratings. `feedback.services.submit_rating` keeps it in step in
+    the same transaction; `rebuild_rater_quarters` recomputes it from the ratings.
+    """
+
+    __tablename__ = "rater_quarters"
+    __table_args__ = (
+        Index("ix_rater_quarters_quarter", "quarter", "stakeholder_id", "ratings", "score_sum"),
+        CheckConstraint("ratings > 0", name="ratings_positive"),
+    )
+
+    quarter: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholders.id"), primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("survivors.id"), primary_key=True)
+    ratings: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[float] = mapped_column(Float)
+
+    def __repr__(self) -> str:
+        return f"<RaterQuarter {self.quarter}/{self.stakeholder_id}>"
+
+
+def count_rater(session, rating: Rating) -> None:  # type: ignore[no-untyped-def]
+    """Add a newly stored rating to its survivor's row for that stakeholder and quarter."""
+    if rating.score is None:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(RaterQuarter).values(
+        quarter=rating.quarter,
+        stakeholder_id=rating.stakeholder_id,
+        survivor_id=rating.survivor_id,
+        ratings=1,
+        score_sum=rating.score,
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["quarter", "stakeholder_id", "survivor_id"],
+            set_={
+                "ratings": RaterQuarter.ratings + 1,
+                "score_sum": RaterQuarter.score_sum + statement.excluded.score_sum,
+            },
+        )
+    )
+
+
+REBUILD_RATER_QUARTERS = (
+    "INSERT INTO rater_quarters (quarter, stakeholder_id, survivor_id, ratings, score_sum) "
+    "SELECT quarter, stakeholder_id, survivor_id, COUNT(score), SUM(score) FROM ratings "
+    "WHERE score IS NOT NULL GROUP BY quarter, stakeholder_id, survivor_id"
+)
+
+
+def rebuild_rater_quarters(session) -> None:  # type: ignore[no-untyped-def]
+    """Recompute the whole table from the ratings (after a bulk load)."""
+    session.execute(text("DELETE FROM rater_quarters"))
+    session.execute(text(REBUILD_RATER_QUARTERS))

@@ -26,6 +26,7 @@ from models import (
 )
 from models.codes import generate_code, hash_code
 from models.database import db
+from models.ratings import count_rater
 
 from .conftest import CODE_KEY
 
@@ -141,4 +142,5 @@ def rate(
     )
     db.session.add(rating)
     db.session.flush()
+    count_rater(db.session, rating)
     return rating

@@ -14,6 +14,7 @@ from models import (
     Answer,
     Comment,
     District,
+    RaterQuarter,
     Rating,
     Role,
     Setting,
@@ -23,6 +24,7 @@ from models import (
     User,
 )
 from models.audit import record
+from models.ratings import rebuild_rater_quarters
 from models.reference import load_reference_data
 
 from ..passwords import hash_password
@@ -84,6 +86,7 @@ def seed_demo(
             progress=shown.update if shown else lambda n: None,
         )
     _fix_sequences(session)
+    rebuild_rater_quarters(session)
     session.merge(Setting(key=DEMO_MARKER, value=f"seed={seed} ratings={ratings}"))
     record(session, "demo.seeded", detail={"seed": seed, "ratings": ratings})
     session.commit()
@@ -98,7 +101,7 @@ def seed_demo(
 
 
 def _wipe(session: Session) -> None:
-    for model in (Comment, Answer, Rating, StakeholderSuggestion, Survivor):
+    for model in (RaterQuarter, Comment, Answer, Rating, StakeholderSuggestion, Survivor):
         session.execute(delete(model))
     session.execute(Stakeholder.__table__.update().values(merged_into_id=None))
     session.execute(delete(Stakeholder))

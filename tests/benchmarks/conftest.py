@@ -70,6 +70,8 @@ def bench_database(request):
         admin.dispose()
         url, connect_args = POSTGRES_URL, {"options": "-csearch_path=bench"}
         env["PGOPTIONS"] = "-csearch_path=bench"
+    env["AWAAZ_DATABASE_URL"] = url
+    _awaaz(env, "init-db")  # a database kept from an older version is migrated first
     if not _seeded(url, connect_args):
-        _seed(url, {**env, "AWAAZ_DATABASE_URL": url})
+        _seed(url, env)
     return request.param, url, connect_args

@@ -14,7 +14,7 @@ from feedback.services import (
     InvalidSubmission,
     submit_rating,
 )
-from models import Answer, Comment, Rating, Stakeholder, Survivor
+from models import Answer, Comment, RaterQuarter, Rating, Stakeholder, Survivor
 from models.database import db
 from tests.conftest import make_config
 from tests.factories import StakeholderFactory, SurvivorFactory, submission
@@ -127,6 +127,7 @@ def committed(database_url):
         rating_ids = select(Rating.id).where(Rating.survivor_id == survivor.id)
         db.session.execute(delete(Answer).where(Answer.rating_id.in_(rating_ids)))
         db.session.execute(delete(Comment).where(Comment.rating_id.in_(rating_ids)))
+        db.session.execute(delete(RaterQuarter).where(RaterQuarter.survivor_id == survivor.id))
         db.session.execute(delete(Rating).where(Rating.survivor_id == survivor.id))
         db.session.execute(delete(Survivor).where(Survivor.id == survivor.id))
         db.session.execute(delete(Stakeholder).where(Stakeholder.id == stakeholder.id))
@@ -164,3 +165,35 @@ def test_concurrent_resubmissions_store_one_rating(committed):
             select(func.count()).select_from(Rating).where(Rating.client_uuid == sub.client_uuid)
         )
     assert stored == 1
+
+
+def test_rater_quarters_follow_the_ratings(session):
+    """The derived per-rater table equals a fresh aggregation of the ratings."""
+    from sqlalchemy import text
+
+    from models.ratings import REBUILD_RATER_QUARTERS
+
+    survivors = [SurvivorFactory() for _ in range(3)]
+    offices = [StakeholderFactory() for _ in range(2)]
+    for i in range(7):
+        answers = {"overall": str(1 + i % 5)}
+        sub = submission(survivors[i % 3], offices[i % 2])
+        submit_rating(
+            session,
+            submission(survivors[i % 3], offices[i % 2], answers={**sub.answers, **answers}),
+        )
+    kept = session.execute(
+        text(
+            "SELECT quarter, stakeholder_id, survivor_id, ratings, score_sum FROM rater_quarters "
+            "ORDER BY 1, 2, 3"
+        )
+    ).all()
+    fresh = session.execute(
+        text(
+            REBUILD_RATER_QUARTERS.split(" SELECT ", 1)[1].join(["SELECT ", ""])
+            + " ORDER BY 1, 2, 3"
+        )
+    ).all()
+    assert [tuple(r[:4]) for r in kept] == [tuple(r[:4]) for r in fresh]
+    assert [r[4] for r in kept] == pytest.approx([r[4] for r in fresh])
+    assert sum(r[3] for r in kept) == 7
