@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from models.database import configure_engine, db
 
-from . import auth, i18n
+from . import access, auth, i18n
 from .config import from_environment
 
 compress = Compress()
@@ -51,12 +51,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Survivors on slow mobile networks pay for every byte: compress text responses.
     compress.init_app(app)
     auth.init_app(app)
+    access.init_app(app)
 
     from feedback import views as feedback_views
     from feedback.limits import limiter
 
     limiter.init_app(app)
     app.register_blueprint(feedback_views.bp)
+
+    from mis import views as mis_views
+    from mis.dashboard import init_dashboard
+
+    app.register_blueprint(mis_views.bp)
+    init_dashboard(app)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     from . import cli

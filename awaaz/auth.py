@@ -20,6 +20,7 @@ from models import District, Role, User
 from models.audit import record
 from models.database import db
 
+from .i18n import STAFF_LANGUAGES
 from .passwords import verify_password
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -163,6 +164,18 @@ def kiosk():
             session.clear()
             return kiosk_mode.switch_on(redirect(url_for("feedback.choose_language")), chosen)
     return render_template("staff/kiosk.html", districts=districts)
+
+
+@bp.get("/lang/<lang>")
+def set_language(lang: str):
+    """Switch the staff pages and the dashboard between English and Bengali."""
+    if lang in STAFF_LANGUAGES:
+        session["staff_lang"] = lang
+    target = request.args.get("next", "")
+    # Only paths of this site: an open redirect would let a link send staff anywhere.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("staff.index")
+    return redirect(target)
 
 
 def init_app(app: Flask) -> None:

@@ -147,6 +147,39 @@ def seed_demo_command(ratings: int, seed: int) -> None:
     click.echo(summary)
 
 
+@click.command("report")
+@click.option("--period", required=True, help="e.g. 2026Q3")
+@click.option("--lang", type=click.Choice(["en", "bn"]), default="en", show_default=True)
+@click.option(
+    "--audience", type=click.Choice(["staff", "funder"]), default="staff", show_default=True
+)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def report_command(period: str, lang: str, audience: str, out: str) -> None:
+    """Write the quarterly MIS report as a PDF."""
+    from mis.periods import Period, PeriodError
+    from mis.privacy import PrivacyError
+    from mis.report import build_report
+    from mis.views import settings
+
+    try:
+        chosen = Period.parse(period)
+        with current_app.test_request_context():
+            pdf = build_report(db.session, chosen, lang, audience, settings())
+    except (PeriodError, PrivacyError) as error:
+        raise click.UsageError(str(error)) from None
+    with open(out, "wb") as handle:
+        handle.write(pdf)
+    record(
+        db.session,
+        "report",
+        target_type=f"report-{audience}",
+        detail={"period": chosen.label, "lang": lang, "via": "cli"},
+    )
+    db.session.commit()
+    click.echo(f"Wrote {out} ({len(pdf) // 1024} KB).")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
@@ -168,6 +201,7 @@ def init_app(app: Flask) -> None:
         issue_codes_command,
         seed_demo_command,
         serve_command,
+        report_command,
         translate,
     ):
         app.cli.add_command(command)

@@ -233,3 +233,67 @@ def funder_summary(
         settings.k_funder,
         ["score", "share_helped", "share_money", "median_days"],
     )
+
+
+HEADLINE_FIGURES = [
+    "ratings",
+    "n_raters",
+    "stakeholders",
+    "mean_score",
+    "share_helped",
+    "share_money",
+]
+
+
+def _headline(session: Session, period: Period, scope: Scope) -> dict:
+    head = queries.headline(session, period, scope).iloc[0].astype(float).to_dict()
+    area = queries.area_sums(session, period, scope)
+    head["mean_score"] = area["sum_s"].sum() / area["n"].sum() if len(area) else float("nan")
+    return head
+
+
+def overview(
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
+) -> StaffView:
+    """Headline figures for a period, each with its change against the previous period.
+
+    A change is given only when the previous period also had at least k_staff raters.
+    """
+    current = _headline(session, period, scope)
+    previous = _headline(session, period.previous(), scope)
+    row = dict(current)
+    for name in HEADLINE_FIGURES:
+        row[f"{name}_change"] = (
+            current[name] - previous[name]
+            if previous["n_raters"] >= settings.k_staff
+            else float("nan")
+        )
+    figures = HEADLINE_FIGURES + [f"{name}_change" for name in HEADLINE_FIGURES]
+    return for_staff(pd.DataFrame([row]), period, settings.k_staff, figures)
+
+
+def funder_trend(
+    session: Session,
+    period: Period,
+    settings: Settings,
+    scope: Scope = EVERYWHERE,
+    quarters: int = 8,
+) -> FunderView:
+    """Mean score by quarter and type for funders: k_funder and complementary suppression."""
+    staff = trend(session, period, settings, scope, quarters)
+    raw = _area_frame(session, staff.period, scope, by_quarter=True)
+    if raw.empty:
+        raw = raw.assign(type=[], quarter=[], n_raters=[], score=[])
+    else:
+        raw = raw.groupby(["quarter", "type"], as_index=False).agg(
+            n_raters=("n_raters", "sum"), n=("n", "sum"), sum_s=("sum_s", "sum")
+        )
+        raw["score"] = raw["sum_s"] / raw["n"]
+    return for_funder(
+        raw[["quarter", "type", "n_raters", "score"]],
+        staff.period,
+        settings.k_funder,
+        ["score"],
+        rows="quarter",
+        columns="type",
+    )

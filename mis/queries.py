@@ -21,12 +21,14 @@ from models import (
     Comment,
     District,
     Item,
+    RaterQuarter,
     Rating,
     Stakeholder,
+    StakeholderQuarter,
     StakeholderType,
 )
 
-from .periods import Period
+from .periods import Grain, Period
 
 DIMENSIONS = ("respect", "responsiveness", "integrity", "confidentiality")
 
@@ -73,19 +75,55 @@ def _frame(session: Session, statement: Select) -> pd.DataFrame:
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
-def rater_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
-    """Per stakeholder: n distinct raters, n ratings, Σ s_i and Σ s_i² of raters' means."""
-    pairs = _scoped(
+def _rater_pairs(period: Period, scope: Scope):  # type: ignore[no-untyped-def]
+    """Each (stakeholder, rater) pair of the period: her mean score `s` and ratings `k`."""
+    if not period.whole_quarters:
+        return _scoped(
+            select(
+                Rating.stakeholder_id,
+                Rating.survivor_id,
+                func.avg(Rating.score).label("s"),
+                func.count().label("k"),
+            )
+            .where(in_period(period), Rating.score.is_not(None))
+            .group_by(Rating.stakeholder_id, Rating.survivor_id),
+            scope,
+        ).subquery()
+    # rater_quarters holds one row per rater and quarter: merge each rater's quarters.
+    rq = RaterQuarter
+    quarters = period.quarters()
+    statement = (
         select(
-            Rating.stakeholder_id,
-            Rating.survivor_id,
-            func.avg(Rating.score).label("s"),
-            func.count().label("k"),
+            rq.stakeholder_id,
+            (func.sum(rq.score_sum) / func.sum(rq.ratings)).label("s"),
+            func.sum(rq.ratings).label("k"),
         )
-        .where(in_period(period), Rating.score.is_not(None))
-        .group_by(Rating.stakeholder_id, Rating.survivor_id),
-        scope,
-    ).subquery()
+        .where(rq.quarter.between(quarters[0], quarters[-1]))
+        .group_by(rq.stakeholder_id, rq.survivor_id)
+    )
+    ids = scope.stakeholder_ids()
+    if ids is not None:
+        statement = statement.where(rq.stakeholder_id.in_(ids))
+    return statement.subquery()
+
+
+def rater_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """Per stakeholder: n distinct raters, n ratings, Σ s_i and Σ s_i² of raters' means.
+
+    A single quarter is read straight from stakeholder_quarters, kept at write time; other
+    periods aggregate the per-rater rows.
+    """
+    if period.grain is Grain.QUARTER:
+        sq = StakeholderQuarter
+        statement = select(
+            sq.stakeholder_id, sq.raters.label("n"), sq.ratings, sq.sum_s, sq.sumsq_s
+        ).where(sq.quarter == period.quarters()[0])
+        ids = scope.stakeholder_ids()
+        if ids is not None:
+            statement = statement.where(sq.stakeholder_id.in_(ids))
+        frame = _frame(session, statement)
+        return frame.astype({"n": int, "ratings": int, "sum_s": float, "sumsq_s": float})
+    pairs = _rater_pairs(period, scope)
     statement = select(
         pairs.c.stakeholder_id,
         func.count().label("n"),
@@ -302,4 +340,19 @@ def approved_comments(
     )
     if good_practice_only:
         statement = statement.where(Comment.good_practice.is_(True))
+    return _frame(session, statement)
+
+
+def headline(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """One row: ratings, distinct survivors, stakeholders rated, shares helped and asked."""
+    statement = _scoped(
+        select(
+            func.count().label("ratings"),
+            func.count(distinct(Rating.survivor_id)).label("n_raters"),
+            func.count(distinct(Rating.stakeholder_id)).label("stakeholders"),
+            _share(Rating.fully_helped).label("share_helped"),
+            _share(Rating.asked_money).label("share_money"),
+        ).where(in_period(period)),
+        scope,
+    )
     return _frame(session, statement)

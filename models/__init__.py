@@ -20,6 +20,7 @@ from .ratings import (
     CommentStatus,
     RaterQuarter,
     Rating,
+    StakeholderQuarter,
     quarter_of,
 )
 from .settings import Setting
@@ -50,6 +51,7 @@ __all__ = [
     "RaterQuarter",
     "Service",
     "Setting",
+    "StakeholderQuarter",
     "Stakeholder",
     "StakeholderSuggestion",
     "StakeholderType",

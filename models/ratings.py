@@ -173,25 +173,67 @@ class RaterQuarter(Base):
         return f"<RaterQuarter {self.quarter}/{self.stakeholder_id}>"
 
 
-def count_rater(session, rating: Rating) -> None:  # type: ignore[no-untyped-def]
-    """Add a newly stored rating to its survivor's row for that stakeholder and quarter."""
-    if rating.score is None:
-        return
+class StakeholderQuarter(Base):
+    """Per stakeholder and quarter: raters, ratings, and the sum and sum of squares of the
+    raters' means — everything a quarter's league table needs, in one row.
+
+    Kept in step by `count_rater` at write time, like the rating's own score.
+    """
+
+    __tablename__ = "stakeholder_quarters"
+
+    quarter: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholders.id"), primary_key=True)
+    raters: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    sum_s: Mapped[float] = mapped_column(Float)
+    sumsq_s: Mapped[float] = mapped_column(Float)
+
+    def __repr__(self) -> str:
+        return f"<StakeholderQuarter {self.quarter}/{self.stakeholder_id}>"
+
+
+def _upsert(session, model, keys: dict, increments: dict):  # type: ignore[no-untyped-def]
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(RaterQuarter).values(
-        quarter=rating.quarter,
-        stakeholder_id=rating.stakeholder_id,
-        survivor_id=rating.survivor_id,
-        ratings=1,
-        score_sum=rating.score,
+    statement = insert(model).values(**keys, **increments)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: getattr(model, name) + statement.excluded[name] for name in increments},
     )
+
+
+def count_rater(session, rating: Rating) -> None:  # type: ignore[no-untyped-def]
+    """Add a newly stored rating to the derived per-rater and per-stakeholder quarter sums.
+
+    The rater's row returns its new count and sum, from which her mean before and after this
+    rating follow; the stakeholder's row then moves by the difference. Both are increments,
+    so concurrent writers cannot lose each other's updates.
+    """
+    if rating.score is None:
+        return
+    keys = {"quarter": rating.quarter, "stakeholder_id": rating.stakeholder_id}
+    rater = _upsert(
+        session,
+        RaterQuarter,
+        {**keys, "survivor_id": rating.survivor_id},
+        {"ratings": 1, "score_sum": rating.score},
+    )
+    count, total = session.execute(
+        rater.returning(RaterQuarter.ratings, RaterQuarter.score_sum)
+    ).one()
+    mean = total / count
+    before = (total - rating.score) / (count - 1) if count > 1 else None
     session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["quarter", "stakeholder_id", "survivor_id"],
-            set_={
-                "ratings": RaterQuarter.ratings + 1,
-                "score_sum": RaterQuarter.score_sum + statement.excluded.score_sum,
+        _upsert(
+            session,
+            StakeholderQuarter,
+            keys,
+            {
+                "raters": 1 if before is None else 0,
+                "ratings": 1,
+                "sum_s": mean - (before or 0.0),
+                "sumsq_s": mean * mean - (before * before if before is not None else 0.0),
             },
         )
     )
@@ -202,9 +244,17 @@ REBUILD_RATER_QUARTERS = (
     "SELECT quarter, stakeholder_id, survivor_id, COUNT(score), SUM(score) FROM ratings "
     "WHERE score IS NOT NULL GROUP BY quarter, stakeholder_id, survivor_id"
 )
+REBUILD_STAKEHOLDER_QUARTERS = (
+    "INSERT INTO stakeholder_quarters (quarter, stakeholder_id, raters, ratings, sum_s, "
+    "sumsq_s) SELECT quarter, stakeholder_id, COUNT(*), SUM(ratings), "
+    "SUM(score_sum / ratings), SUM((score_sum / ratings) * (score_sum / ratings)) "
+    "FROM rater_quarters GROUP BY quarter, stakeholder_id"
+)
 
 
 def rebuild_rater_quarters(session) -> None:  # type: ignore[no-untyped-def]
-    """Recompute the whole table from the ratings (after a bulk load)."""
+    """Recompute both derived tables from the ratings (after a bulk load)."""
+    session.execute(text("DELETE FROM stakeholder_quarters"))
     session.execute(text("DELETE FROM rater_quarters"))
     session.execute(text(REBUILD_RATER_QUARTERS))
+    session.execute(text(REBUILD_STAKEHOLDER_QUARTERS))

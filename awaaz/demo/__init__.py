@@ -19,6 +19,7 @@ from models import (
     Role,
     Setting,
     Stakeholder,
+    StakeholderQuarter,
     StakeholderSuggestion,
     Survivor,
     User,
@@ -101,7 +102,15 @@ def seed_demo(
 
 
 def _wipe(session: Session) -> None:
-    for model in (RaterQuarter, Comment, Answer, Rating, StakeholderSuggestion, Survivor):
+    for model in (
+        StakeholderQuarter,
+        RaterQuarter,
+        Comment,
+        Answer,
+        Rating,
+        StakeholderSuggestion,
+        Survivor,
+    ):
         session.execute(delete(model))
     session.execute(Stakeholder.__table__.update().values(merged_into_id=None))
     session.execute(delete(Stakeholder))

@@ -37,17 +37,20 @@ def _seeded(url: str, connect_args: dict) -> bool:
     return value == f"seed=1 ratings={RATINGS}"
 
 
+def _awaaz(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "awaaz", *args],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        timeout=3600,
+    )
+
+
 def _seed(url: str, env: dict) -> None:
     started = time.perf_counter()
-    for args in (["init-db"], ["seed-demo", "--ratings", str(RATINGS), "--seed", "1"]):
-        subprocess.run(
-            [sys.executable, "-m", "awaaz", *args],
-            env=env,
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            timeout=3600,
-        )
+    _awaaz(env, "seed-demo", "--ratings", str(RATINGS), "--seed", "1")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         f"\nseed-demo --ratings {RATINGS}: {time.perf_counter() - started:.0f} s, "

@@ -14,7 +14,15 @@ from feedback.services import (
     InvalidSubmission,
     submit_rating,
 )
-from models import Answer, Comment, RaterQuarter, Rating, Stakeholder, Survivor
+from models import (
+    Answer,
+    Comment,
+    RaterQuarter,
+    Rating,
+    Stakeholder,
+    StakeholderQuarter,
+    Survivor,
+)
 from models.database import db
 from tests.conftest import make_config
 from tests.factories import StakeholderFactory, SurvivorFactory, submission
@@ -128,6 +136,9 @@ def committed(database_url):
         db.session.execute(delete(Answer).where(Answer.rating_id.in_(rating_ids)))
         db.session.execute(delete(Comment).where(Comment.rating_id.in_(rating_ids)))
         db.session.execute(delete(RaterQuarter).where(RaterQuarter.survivor_id == survivor.id))
+        db.session.execute(
+            delete(StakeholderQuarter).where(StakeholderQuarter.stakeholder_id == stakeholder.id)
+        )
         db.session.execute(delete(Rating).where(Rating.survivor_id == survivor.id))
         db.session.execute(delete(Survivor).where(Survivor.id == survivor.id))
         db.session.execute(delete(Stakeholder).where(Stakeholder.id == stakeholder.id))
@@ -197,3 +208,17 @@ def test_rater_quarters_follow_the_ratings(session):
     assert [tuple(r[:4]) for r in kept] == [tuple(r[:4]) for r in fresh]
     assert [r[4] for r in kept] == pytest.approx([r[4] for r in fresh])
     assert sum(r[3] for r in kept) == 7
+    from models.ratings import REBUILD_STAKEHOLDER_QUARTERS
+
+    kept = session.execute(
+        text(
+            "SELECT quarter, stakeholder_id, raters, ratings, sum_s, sumsq_s "
+            "FROM stakeholder_quarters ORDER BY 1, 2"
+        )
+    ).all()
+    # The rebuild query's SELECT, run on its own: constant SQL from our module.
+    rebuild_select = "SELECT " + REBUILD_STAKEHOLDER_QUARTERS.split(" SELECT ", 1)[1]
+    fresh = session.execute(text(rebuild_select + " ORDER BY 1, 2")).all()
+    assert [tuple(r[:4]) for r in kept] == [tuple(r[:4]) for r in fresh]
+    for ours, theirs in zip(kept, fresh, strict=True):
+        assert ours[4:] == pytest.approx(theirs[4:])

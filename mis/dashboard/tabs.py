@@ -1,0 +1,445 @@
+"""What each dashboard tab shows: engine results turned into components and figures.
+
+These are plain functions of the session and the filters; the Dash callbacks only call them.
+"""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import dcc, html
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from .. import engine, figures, metrics, queries
+from ..periods import Period
+from ..queries import Scope
+from .filters import Filters
+from .labels import dimension_names, item_names, type_names
+
+
+def how_to_read(text: str) -> html.P:
+    return html.P([html.B(_("How to read this: ")), text], className="how")
+
+
+def _number(value, percent: bool = False) -> str:  # type: ignore[no-untyped-def]
+    if value is None or pd.isna(value):
+        return "—"
+    return format_percent(value, "#,##0%") if percent else format_decimal(value, "#,##0")
+
+
+def _arrow(change, percent: bool = False) -> str:  # type: ignore[no-untyped-def]
+    if change is None or pd.isna(change) or change == 0:
+        return ""
+    sign = "▲" if change > 0 else "▼"
+    return f"{sign} {_number(abs(change), percent)}"
+
+
+def overview(session: Session, filters: Filters) -> list:
+    row = engine.overview(session, filters.period, filters.settings, filters.scope).frame.iloc[0]
+    cards = [
+        (_("Ratings"), "ratings", False),
+        (_("Survivors who rated"), "n_raters", False),
+        (_("Stakeholders rated"), "stakeholders", False),
+        (_("Mean score"), "mean_score", False),
+        (_("Fully helped"), "share_helped", True),
+        (_("Asked for money"), "share_money", True),
+    ]
+    tiles = [
+        html.Div(
+            [
+                html.Div(label, className="card-label"),
+                html.Div(_number(row[key], percent), className="card-value"),
+                html.Div(_arrow(row[f"{key}_change"], percent), className="card-change"),
+            ],
+            className="card",
+        )
+        for label, key, percent in cards
+    ]
+    note = (
+        [
+            html.P(
+                _(
+                    "Fewer than %(k)s survivors rated in this period and place, so no figures "
+                    "are shown.",
+                    k=filters.settings.k_staff,
+                ),
+                className="warn",
+            )
+        ]
+        if row["suppressed"]
+        else []
+    )
+    trend = engine.trend(session, filters.period, filters.settings, filters.scope).frame
+    names = type_names(session)
+    return [
+        *note,
+        html.Div(tiles, className="cards"),
+        how_to_read(
+            _("Each card is this period; the arrow is the change since the period before.")
+        ),
+        dcc.Graph(
+            figure=figures.trend_figure(
+                trend, _("Mean score by quarter"), _("No ratings yet."), names
+            ),
+            config={"displaylogo": False},
+        ),
+        how_to_read(
+            _("One line per type of stakeholder; a gap means too few survivors rated that quarter.")
+        ),
+    ]
+
+
+GRID_COLUMNS = [
+    "rank",
+    "band",
+    "stakeholder",
+    "type_name",
+    "district",
+    "block",
+    "n_raters",
+    "score",
+    "interval",
+    "change",
+    "respect",
+    "responsiveness",
+    "integrity",
+    "confidentiality",
+]
+
+
+def league_rows(session: Session, filters: Filters) -> pd.DataFrame:
+    """League table rows with rank bands, intervals, change arrows and dimension scores."""
+    table = engine.league_table(
+        session, filters.period, filters.settings, filters.scope
+    ).frame.copy()
+    dims = engine.dimension_scores(session, filters.period, filters.settings, filters.scope).frame
+    if not dims.empty:
+        wide = dims.pivot_table(index="stakeholder_id", columns="dimension", values="score")
+        table = table.join(wide.round(0), on="stakeholder_id")
+    names = type_names(session)
+    table["type_name"] = table["type"].map(names)
+    shown = table["rank"].notna()
+    table["band"] = ""
+    table.loc[shown, "band"] = [
+        f"{int(a)}–{int(b)}" if a != b else f"{int(a)}"
+        for a, b in zip(table.loc[shown, "rank_low"], table.loc[shown, "rank_high"], strict=True)
+    ]
+    table["interval"] = [
+        f"{lo:.0f}–{hi:.0f}" if pd.notna(lo) else ""
+        for lo, hi in zip(table["score_low"], table["score_high"], strict=True)
+    ]
+    table["change"] = [_arrow(c) for c in table["change"]]
+    table["score"] = table["score"].round(0)
+    too_few = _("fewer than %(k)s", k=filters.settings.k_staff)
+    table["n_raters"] = [str(int(n)) if pd.notna(n) else too_few for n in table["n_raters"]]
+    for column in GRID_COLUMNS:
+        if column not in table:
+            table[column] = None
+    return table
+
+
+def league(session: Session, filters: Filters) -> list:
+    rows = league_rows(session, filters)
+    dims = dimension_names()
+    headers = {
+        "rank": _("Rank"),
+        "band": _("Rank band"),
+        "stakeholder": _("Stakeholder"),
+        "type_name": _("Type"),
+        "district": _("District"),
+        "block": _("Block"),
+        "n_raters": _("Raters"),
+        "score": _("Score"),
+        "interval": _("Interval"),
+        "change": _("Change"),
+        **dims,
+    }
+    grid = dag.AgGrid(
+        id="league-grid",
+        rowData=rows[[*GRID_COLUMNS, "stakeholder_id"]].to_dict("records"),
+        columnDefs=[{"field": c, "headerName": headers[c]} for c in GRID_COLUMNS],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={"quickFilterText": "", "pagination": True, "paginationPageSize": 25},
+        columnSize="autoSize",
+        style={"height": "560px"},
+    )
+    chart_type = rows if filters.scope.type_id else rows.iloc[0:0]
+    return [
+        dcc.Input(
+            id="grid-search",
+            type="search",
+            placeholder=_("Search the table"),
+            debounce=True,
+            className="search",
+        ),
+        how_to_read(
+            _(
+                "Ranks are within each type. The band shows the ranks a stakeholder "
+                "could hold given its interval: where bands overlap, the difference "
+                "may be chance. Click a row to open its profile."
+            )
+        ),
+        grid,
+        dcc.Graph(
+            figure=figures.interval_chart(
+                chart_type,
+                _("Scores with their intervals"),
+                _("Choose one type to see its stakeholders' intervals."),
+            ),
+            config={"displaylogo": False},
+        ),
+        how_to_read(
+            _(
+                "The dot is the score; the bar is its 95% interval; the dashed line is "
+                "the type's mean."
+            )
+        ),
+    ]
+
+
+def funnel(session: Session, filters: Filters) -> list:
+    if not filters.scope.type_id:
+        return [
+            html.P(_("Choose one type of stakeholder to see its funnel plot."), className="warn")
+        ]
+    points, limits = engine.funnel(session, filters.period, filters.settings, filters.scope)
+    labels = {
+        "95": _("95% limits"),
+        "998": _("99.8% limits"),
+        "mean": _("Type mean"),
+        "points": _("Stakeholders"),
+        "x": _("Number of survivors who rated"),
+        "y": _("Mean score"),
+    }
+    return [
+        dcc.Graph(
+            figure=figures.funnel_figure(
+                points.frame,
+                limits,
+                _("Funnel plot"),
+                _("No stakeholder has enough raters."),
+                labels,
+            ),
+            config={"displaylogo": False},
+        ),
+        how_to_read(
+            _(
+                "Dots inside the funnel are not really different from the type's "
+                "mean, however their rank looks. Dots outside the dotted 99.8% lines "
+                "are very unlikely to differ by chance."
+            )
+        ),
+    ]
+
+
+def heatmap(session: Session, filters: Filters) -> list:
+    area = engine.area_summary(session, filters.period, filters.settings, filters.scope).frame
+    names = type_names(session)
+    dims = engine.dimension_scores(session, filters.period, filters.settings, filters.scope).frame
+    by_type = pd.DataFrame()
+    if not dims.empty:
+        directory = queries.stakeholder_directory(session, filters.scope)
+        dims = dims.merge(directory[["stakeholder_id", "type"]], on="stakeholder_id")
+        by_type = (
+            dims.dropna(subset=["score"])
+            .groupby(["type", "dimension"], as_index=False)["score"]
+            .mean()
+        )
+    return [
+        dcc.Graph(
+            figure=figures.heatmap_figure(
+                area,
+                "district",
+                "type",
+                "score",
+                _("Mean score by district and type"),
+                _("No ratings yet."),
+                names,
+            ),
+            config={"displaylogo": False},
+        ),
+        how_to_read(
+            _(
+                "Darker is lower. Blank cells had fewer than %(k)s survivors rating.",
+                k=filters.settings.k_staff,
+            )
+        ),
+        dcc.Graph(
+            figure=figures.heatmap_figure(
+                by_type,
+                "type",
+                "dimension",
+                "score",
+                _("Dimension scores by type"),
+                _("No ratings yet."),
+                {**names, **dimension_names()},
+            ),
+            config={"displaylogo": False},
+        ),
+        how_to_read(
+            _(
+                "Each cell is the average shrunk score of that type's stakeholders on "
+                "that dimension."
+            )
+        ),
+    ]
+
+
+def _table(frame: pd.DataFrame, columns: dict) -> html.Table:
+    head = html.Thead(html.Tr([html.Th(label) for label in columns.values()]))
+    body = html.Tbody(
+        [html.Tr([html.Td(row.get(c, "")) for c in columns]) for row in frame.to_dict("records")]
+    )
+    return html.Table([head, body], className="plain")
+
+
+def best(session: Session, filters: Filters) -> list:
+    names = type_names(session)
+    items = item_names(session)
+    good = engine.best_practice(session, filters.period, filters.settings, filters.scope).frame
+    good = good.assign(
+        type_name=good["type"].map(names),
+        score=good["score"].round(0),
+        strongest=[
+            ", ".join(items.get(i, i) for i in codes) if isinstance(codes, list) else ""
+            for codes in good.get("strongest_items", pd.Series(dtype=object))
+        ],
+        quotes=[
+            " · ".join(q) if isinstance(q, list) else ""
+            for q in good.get("quotes", pd.Series(dtype=object))
+        ],
+    )
+    up = engine.most_improved(session, filters.period, filters.settings, filters.scope).frame
+    up = up.assign(
+        type_name=up["type"].map(names),
+        score=up["score"].round(0),
+        change=[_arrow(c) for c in up["change"]],
+    )
+    return [
+        html.H3(_("Best practice")),
+        how_to_read(
+            _(
+                "Stakeholders whose whole interval lies above their type's mean, with "
+                "the questions they do best on and approved quotes."
+            )
+        ),
+        _table(
+            good,
+            {
+                "stakeholder": _("Stakeholder"),
+                "type_name": _("Type"),
+                "district": _("District"),
+                "score": _("Score"),
+                "strongest": _("Strongest on"),
+                "quotes": _("What survivors said"),
+            },
+        ),
+        html.H3(_("Most improved")),
+        how_to_read(
+            _(
+                "The largest rises since the period before, among stakeholders with "
+                "enough raters in both."
+            )
+        ),
+        _table(
+            up,
+            {
+                "stakeholder": _("Stakeholder"),
+                "type_name": _("Type"),
+                "district": _("District"),
+                "score": _("Score"),
+                "change": _("Change"),
+            },
+        ),
+    ]
+
+
+def stakeholder_options(session: Session, filters: Filters) -> list[dict]:
+    directory = queries.stakeholder_directory(session, filters.scope)
+    return [
+        {"label": f"{r.stakeholder} · {r.district}", "value": int(r.stakeholder_id)}
+        for r in directory.sort_values("stakeholder").itertuples()
+    ]
+
+
+def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> list:
+    if not stakeholder_id:
+        return [html.P(_("Choose a stakeholder above, or click a row of the league table."))]
+    own = Scope(type_id=None)
+    history = []
+    for quarter in filters.period.last_quarters(8):
+        table = engine.league_table(session, quarter, filters.settings, own).frame
+        row = table[table["stakeholder_id"] == stakeholder_id]
+        if not row.empty:
+            history.append(
+                row.iloc[0][["score", "score_low", "score_high"]].to_dict()
+                | {"period": quarter.label}
+            )
+    parts = [
+        dcc.Graph(
+            figure=figures.history_figure(
+                pd.DataFrame(history, columns=["period", "score", "score_low", "score_high"]),
+                _("Score by quarter"),
+                _("Too few survivors rated this stakeholder."),
+            ),
+            config={"displaylogo": False},
+        ),
+        how_to_read(_("The bar is the 95% interval; a quarter with too few raters is left out.")),
+    ]
+    table = engine.league_table(session, filters.period, filters.settings, own).frame
+    row = table[table["stakeholder_id"] == stakeholder_id]
+    if row.empty or row.iloc[0]["suppressed"]:
+        return [
+            *parts,
+            html.P(
+                _(
+                    "Fewer than %(k)s survivors rated this stakeholder in this "
+                    "period, so no figures are shown.",
+                    k=filters.settings.k_staff,
+                ),
+                className="warn",
+            ),
+        ]
+    type_id = int(row.iloc[0]["type_id"])
+    peers = queries.stakeholder_directory(session, Scope(type_id=type_id))
+    everyone = queries.item_means(session, filters.period, peers["stakeholder_id"].tolist())
+    compared = metrics.strongest_items(everyone.assign(type_id=type_id), top=50)
+    compared = compared[compared["stakeholder_id"] == stakeholder_id]
+    names = item_names(session)
+    compared = compared.assign(item=compared["item_code"].map(names))
+    indicators = engine.indicators(session, filters.period, filters.settings, own).frame
+    ind = indicators[indicators["stakeholder_id"] == stakeholder_id]
+    comments = queries.approved_comments(session, filters.period, [stakeholder_id])
+    facts = []
+    if not ind.empty:
+        first = ind.iloc[0]
+        facts = [
+            html.Li(f"{_('Fully helped')}: {_number(first['share_helped'], True)}"),
+            html.Li(f"{_('Asked for money')}: {_number(first['share_money'], True)}"),
+            html.Li(f"{_('Median days')}: {_number(first['median_days'])}"),
+        ]
+    return [
+        *parts,
+        dcc.Graph(
+            figure=figures.items_figure(
+                compared,
+                _("Each question against the type's mean"),
+                _("No answers yet."),
+                {"this": _("This stakeholder"), "type": _("Type mean")},
+            ),
+            config={"displaylogo": False},
+        ),
+        how_to_read(_("Blue is this stakeholder, orange the mean of its type, on a 0–100 scale.")),
+        html.H3(_("Service")),
+        html.Ul(facts),
+        html.H3(_("What survivors said")),
+        html.Ul([html.Li(text) for text in comments.get("moderated", [])])
+        if len(comments)
+        else html.P(_("No approved comments.")),
+    ]
+
+
+def period_of(text: str) -> Period:
+    return Period.parse(text)

@@ -1,0 +1,84 @@
+"""CSV and XLSX exports of released results (SPEC §5 names the routes and columns)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from .privacy import FunderView, StaffView, require_funder, require_staff
+
+LEAGUE_COLUMNS = [
+    "period",
+    "stakeholder_id",
+    "stakeholder",
+    "type",
+    "district",
+    "block",
+    "n_raters",
+    "score",
+    "score_low",
+    "score_high",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "change",
+    "suppressed",
+]
+FUNDER_COLUMNS = [
+    "period",
+    "district",
+    "type",
+    "n_raters",
+    "score",
+    "share_helped",
+    "share_money",
+    "median_days",
+    "suppressed",
+]
+ALL = "(all)"
+
+
+def league_table_frame(view: StaffView) -> pd.DataFrame:
+    frame = require_staff(view).frame.copy()
+    frame["period"] = view.period.label
+    for column in ("score", "score_low", "score_high", "change"):
+        frame[column] = frame[column].round(1)
+    for column in ("rank", "rank_low", "rank_high", "n_raters"):
+        frame[column] = frame[column].astype("Int64")
+    frame["suppressed"] = frame["suppressed"].map({True: "true", False: "false"})
+    return frame[LEAGUE_COLUMNS]
+
+
+def funder_summary_frame(view: FunderView) -> pd.DataFrame:
+    """The district × type cells, then the published totals (withheld totals stay empty)."""
+    view = require_funder(view)
+    cells = view.frame.copy()
+    totals = view.totals or {}
+    extra = [
+        {"district": district, "type": ALL, "n_raters": value, "suppressed": value is None}
+        for district, value in totals.get("district", {}).items()
+    ]
+    extra += [
+        {"district": ALL, "type": kind, "n_raters": value, "suppressed": value is None}
+        for kind, value in totals.get("type", {}).items()
+    ]
+    frame = pd.concat([cells, pd.DataFrame(extra)], ignore_index=True)
+    frame["period"] = view.period.label
+    frame["n_raters"] = pd.to_numeric(frame["n_raters"]).astype("Int64")
+    for column in ("score", "share_helped", "share_money"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column]).round(3 if "share" in column else 1)
+    frame["suppressed"] = frame["suppressed"].map({True: "true", False: "false"})
+    return frame.reindex(columns=FUNDER_COLUMNS)
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()

@@ -1,0 +1,94 @@
+"""The quarterly MIS report as a PDF, in English or Bengali, for staff or for funders.
+
+Built from the same engine results as the dashboard, rendered from HTML by WeasyPrint, whose
+Pango/HarfBuzz text shaping sets Bengali conjuncts and vowel signs correctly. Charts are
+plain SVG drawn in the template, so the report needs no browser or image service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from flask import render_template
+from flask_babel import force_locale, format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from . import engine
+from .dashboard.labels import item_names, type_names
+from .engine import Settings
+from .periods import Period
+from .privacy import PrivacyError, require_funder, require_staff
+
+AUDIENCES = ("staff", "funder")
+LANGUAGES = ("en", "bn")
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def report_context(
+    session: Session, period: Period, audience: str, settings: Settings, lang: str = "en"
+) -> dict:
+    """Everything the template shows, from released results only."""
+    names = type_names(session)
+    context: dict = {
+        "period": period,
+        "audience": audience,
+        "names": names,
+        "k_staff": settings.k_staff,
+        "k_funder": settings.k_funder,
+        "generated": dt.date.today(),
+    }
+    if audience == "funder":
+        summary = require_funder(engine.funder_summary(session, period, settings))
+        trend = require_funder(engine.funder_trend(session, period, settings))
+        context["summary"] = _records(summary.frame)
+        context["trend"] = _records(trend.frame)
+        return context
+    head = require_staff(engine.overview(session, period, settings)).frame.iloc[0]
+    table = require_staff(engine.league_table(session, period, settings)).frame
+    if lang == "bn":  # stakeholders' own Bengali spellings, where the registry has them
+        table = table.assign(stakeholder=table["stakeholder_bn"].fillna(table["stakeholder"]))
+    tables = {}
+    for kind, part in table[table["rank"].notna()].groupby("type", sort=False):
+        tables[kind] = _records(part.sort_values("rank").head(10))
+    best = require_staff(engine.best_practice(session, period, settings)).frame
+    items = item_names(session)
+    best = best.assign(
+        strongest=[
+            ", ".join(items.get(i, i) for i in codes) if isinstance(codes, list) else ""
+            for codes in best.get("strongest_items", pd.Series(index=best.index))
+        ]
+    )
+    improved = require_staff(engine.most_improved(session, period, settings)).frame
+    context.update(
+        headline=head.to_dict(), tables=tables, best=_records(best), improved=_records(improved)
+    )
+    return context
+
+
+def build_report(
+    session: Session, period: Period, lang: str, audience: str, settings: Settings
+) -> bytes:
+    """Render the report to PDF bytes in `lang` for `audience`."""
+    from weasyprint import HTML  # imported here: it loads Pango, which only reports need
+
+    if audience not in AUDIENCES or lang not in LANGUAGES:
+        raise ValueError("audience must be staff or funder, language en or bn")
+    if audience == "funder" and not period.whole_quarters:
+        raise PrivacyError("funder reports are by quarter or longer")
+    with force_locale(lang):
+        context = report_context(session, period, audience, settings, lang)
+        html = render_template(
+            "mis/report.html",
+            lang=lang,
+            title=_("Awaaz MIS report"),
+            format_date=format_date,
+            format_decimal=format_decimal,
+            format_percent=format_percent,
+            **context,
+        )
+    return HTML(string=html).write_pdf()

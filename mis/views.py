@@ -1,0 +1,160 @@
+"""MIS downloads: CSV and XLSX exports (and the quarterly report). Every download is audited.
+
+Who may reach these routes is decided by the shell's access table (awaaz/access.py); these
+views only parse parameters, ask the engine and serialise what the privacy module released.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from models import District, RaterQuarter, StakeholderType
+from models.audit import record
+from models.database import db
+
+from . import engine, exports, report
+from .periods import Period, PeriodError
+from .queries import Scope
+
+bp = Blueprint("mis", __name__, url_prefix="/mis", template_folder="templates")
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def settings() -> engine.Settings:
+    config = current_app.config
+    return engine.Settings(
+        k_staff=config["AWAAZ_K_STAFF"],
+        k_funder=config["AWAAZ_K_FUNDER"],
+        prior_weight=config["AWAAZ_PRIOR_WEIGHT"],
+    )
+
+
+def latest_quarter() -> Period | None:
+    """The most recent quarter that has ratings."""
+    quarter = db.session.scalar(select(func.max(RaterQuarter.quarter)))
+    return None if quarter is None else Period.quarter(quarter // 10, quarter % 10)
+
+
+def requested_period() -> Period:
+    text = request.args.get("period", "").strip()
+    if not text:
+        period = latest_quarter()
+        if period is None:
+            abort(Response("no ratings yet\n", 404, mimetype="text/plain"))
+        return period
+    try:
+        return Period.parse(text)
+    except PeriodError as error:
+        abort(Response(f"{error}\n", 400, mimetype="text/plain"))
+
+
+def requested_scope() -> Scope:
+    scope = Scope()
+    kind = request.args.get("type", "").strip()
+    if kind:
+        found = db.session.scalar(select(StakeholderType.id).filter_by(code=kind))
+        if found is None:
+            abort(Response(f"unknown type: {kind}\n", 400, mimetype="text/plain"))
+        scope = Scope(type_id=found)
+    district = request.args.get("district", "").strip()
+    if district:
+        condition = (
+            District.id == int(district)
+            if district.isdigit()
+            else func.lower(District.name) == district.lower()
+        )
+        found = db.session.scalar(select(District.id).where(condition))
+        if found is None:
+            abort(Response(f"unknown district: {district}\n", 400, mimetype="text/plain"))
+        scope = Scope(district_id=found, type_id=scope.type_id)
+    return scope
+
+
+def _download(frame, name: str, fmt: str, period: Period) -> Response:  # type: ignore[no-untyped-def]
+    body = exports.to_csv(frame) if fmt == "csv" else exports.to_xlsx(frame, name)
+    record(
+        db.session,
+        "export",
+        actor=current_user,
+        target_type=name,
+        detail={"format": fmt, "period": period.label, **request.args.to_dict()},
+    )
+    db.session.commit()
+    response = Response(body, mimetype=CONTENT_TYPES[fmt])
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="awaaz-{name}-{period.label}.{fmt}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/export/league-table.<any(csv, xlsx):fmt>")
+def export_league_table(fmt: str):
+    """The league table for a period, with optional type and district."""
+    period = requested_period()
+    view = engine.league_table(db.session, period, settings(), requested_scope())
+    return _download(exports.league_table_frame(view), "league-table", fmt, period)
+
+
+@bp.get("/export/funder-summary.<any(csv, xlsx):fmt>")
+def export_funder_summary(fmt: str):
+    """District × type summary for funders: quarterly, k_funder and complementary suppression."""
+    period = requested_period()
+    if not period.whole_quarters:
+        abort(
+            Response(
+                "funder summaries are by quarter (e.g. 2026Q3) or longer\n",
+                400,
+                mimetype="text/plain",
+            )
+        )
+    view = engine.funder_summary(db.session, period, settings(), requested_scope())
+    return _download(exports.funder_summary_frame(view), "funder-summary", fmt, period)
+
+
+def _pdf(audience: str):  # type: ignore[no-untyped-def]
+    period = requested_period()
+    lang = request.args.get("lang", "en")
+    if lang not in report.LANGUAGES:
+        abort(Response("lang must be en or bn\n", 400, mimetype="text/plain"))
+    if audience == "funder" and not period.whole_quarters:
+        abort(
+            Response(
+                "funder reports are by quarter (e.g. 2026Q3) or longer\n",
+                400,
+                mimetype="text/plain",
+            )
+        )
+    body = report.build_report(db.session, period, lang, audience, settings())
+    record(
+        db.session,
+        "report",
+        actor=current_user,
+        target_type=f"report-{audience}",
+        detail={"period": period.label, "lang": lang},
+    )
+    db.session.commit()
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="awaaz-report-{audience}-{period.label}-{lang}.pdf"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/report.pdf")
+def staff_report():
+    """The quarterly report for programme staff."""
+    return _pdf("staff")
+
+
+@bp.get("/report/funder.pdf")
+def funder_report():
+    """The quarterly report for funders: funder-suppressed summaries only."""
+    return _pdf("funder")
