@@ -20,17 +20,16 @@ FUNDER_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.FUNDER})
 # (path prefix, roles allowed); anything not listed is public.
 RULES: list[tuple[str, frozenset]] = [
     ("/mis/funder/", FUNDER_ROLES),
-    ("/mis/export/funder-summary", FUNDER_ROLES),
-    ("/mis/report/funder", FUNDER_ROLES),
+    ("/mis/export/funder-summary.", FUNDER_ROLES),
+    ("/mis/report/funder.", FUNDER_ROLES),
     ("/mis/", STAFF_ROLES),
-    ("/mis", STAFF_ROLES),
 ]
 
 
 def allowed_roles(path: str) -> frozenset | None:
-    """The roles that may open `path`, or None when it is public."""
+    """The roles that may open `path` (longest matching prefix wins), or None if public."""
     for prefix, roles in sorted(RULES, key=lambda rule: len(rule[0]), reverse=True):
-        if path == prefix or path.startswith(prefix if prefix.endswith("/") else prefix + "/"):
+        if path.startswith(prefix) or path == prefix.rstrip("/"):
             return roles
     return None
 

@@ -16,7 +16,10 @@ from .periods import Period
 from .privacy import FunderView, StaffView, for_funder, for_staff
 from .queries import EVERYWHERE, Scope
 
+# n_raters is hidden too: even "2 survivors rated you" can point an official at them.
 LEAGUE_FIGURES = [
+    "n_raters",
+    "ratings",
     "score",
     "score_low",
     "score_high",
@@ -144,6 +147,13 @@ def best_practice(
     if not comments.empty:
         quotes = comments.groupby("stakeholder_id")["moderated"].apply(list)
         chosen = chosen.join(quotes.rename("quotes"), on="stakeholder_id")
+    for column in ("strongest_items", "quotes"):  # always lists, empty where there are none
+        values = (
+            chosen[column]
+            if column in chosen
+            else pd.Series([None] * len(chosen), index=chosen.index)
+        )
+        chosen[column] = [v if isinstance(v, list) else [] for v in values]
     return for_staff(chosen, period, settings.k_staff, ["score", "score_low", "score_high"])
 
 
@@ -156,24 +166,35 @@ def most_improved(
     return for_staff(chosen, period, settings.k_staff, ["score", "change"])
 
 
-def _area_frame(session: Session, period: Period, scope: Scope, by_quarter: bool) -> pd.DataFrame:
-    sums = queries.area_sums(session, period, scope, by_quarter)
-    if sums.empty:
-        return sums.assign(score=[])
+def _names(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     directory = queries.stakeholder_directory(session)
     types = directory.drop_duplicates("type_id").set_index("type_id")["type"]
-    districts = directory.drop_duplicates("district_id").set_index("district_id")["district"]
-    sums["type"] = sums["type_id"].map(types)
-    sums["district"] = sums["district_id"].map(districts)
-    sums["score"] = sums["sum_s"] / sums["n"]
-    return sums
+    out = frame.assign(type=frame["type_id"].map(types))
+    if "district_id" in frame:
+        districts = directory.drop_duplicates("district_id").set_index("district_id")
+        out["district"] = frame["district_id"].map(districts["district"])
+    return out
+
+
+def _area_frame(session: Session, period: Period, scope: Scope) -> pd.DataFrame:
+    sums = queries.area_sums(session, period, scope)
+    if sums.empty:
+        return sums.assign(score=[], type=[], district=[])
+    return _names(session, sums).assign(score=sums["sum_s"] / sums["n"])
+
+
+def _trend_frame(session: Session, span: Period, scope: Scope) -> pd.DataFrame:
+    sums = queries.trend_sums(session, span, scope)
+    if sums.empty:
+        return sums.assign(score=[], type=[])
+    return _names(session, sums).assign(score=sums["sum_s"] / sums["n"])
 
 
 def area_summary(
     session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     """Type × district for one period: raters, mean score and the service indicators."""
-    frame = _area_frame(session, period, scope, by_quarter=False)
+    frame = _area_frame(session, period, scope)
     if not frame.empty:
         frame = frame.merge(
             queries.area_indicators(session, period, scope),
@@ -193,15 +214,14 @@ def trend(
     quarters: int = 8,
 ) -> StaffView:
     """Mean score per quarter and type over the `quarters` quarters ending with `period`."""
+    span = _span(period, quarters)
+    return for_staff(_trend_frame(session, span, scope), span, settings.k_staff, ["score"])
+
+
+def _span(period: Period, quarters: int) -> Period:
+    """The `quarters` whole quarters ending with `period`'s last quarter, as one period."""
     span = period.last_quarters(quarters)
-    whole = Period(span[0].grain, span[0].first, span[-1].last)
-    frame = _area_frame(session, whole, scope, by_quarter=True)
-    if not frame.empty:
-        frame = frame.groupby(["quarter", "type_id", "type"], as_index=False).agg(
-            n_raters=("n_raters", "sum"), n=("n", "sum"), sum_s=("sum_s", "sum")
-        )
-        frame["score"] = frame["sum_s"] / frame["n"]
-    return for_staff(frame, whole, settings.k_staff, ["score"])
+    return Period(span[0].grain, span[0].first, span[-1].last)
 
 
 def funder_summary(
@@ -209,7 +229,7 @@ def funder_summary(
 ) -> FunderView:
     """District × type for funders: raters and indicators, k_funder and complementary
     suppression, quarter or coarser."""
-    frame = _area_frame(session, period, scope, by_quarter=False)
+    frame = _area_frame(session, period, scope)
     if frame.empty:
         frame = frame.assign(district=[], type=[], share_helped=[], share_money=[], median_days=[])
     else:
@@ -280,18 +300,11 @@ def funder_trend(
     quarters: int = 8,
 ) -> FunderView:
     """Mean score by quarter and type for funders: k_funder and complementary suppression."""
-    staff = trend(session, period, settings, scope, quarters)
-    raw = _area_frame(session, staff.period, scope, by_quarter=True)
-    if raw.empty:
-        raw = raw.assign(type=[], quarter=[], n_raters=[], score=[])
-    else:
-        raw = raw.groupby(["quarter", "type"], as_index=False).agg(
-            n_raters=("n_raters", "sum"), n=("n", "sum"), sum_s=("sum_s", "sum")
-        )
-        raw["score"] = raw["sum_s"] / raw["n"]
+    span = _span(period, quarters)
+    raw = _trend_frame(session, span, scope)
     return for_funder(
         raw[["quarter", "type", "n_raters", "score"]],
-        staff.period,
+        span,
         settings.k_funder,
         ["score"],
         rows="quarter",

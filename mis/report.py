@@ -58,10 +58,7 @@ def report_context(
     best = require_staff(engine.best_practice(session, period, settings)).frame
     items = item_names(session)
     best = best.assign(
-        strongest=[
-            ", ".join(items.get(i, i) for i in codes) if isinstance(codes, list) else ""
-            for codes in best.get("strongest_items", pd.Series(index=best.index))
-        ]
+        strongest=[", ".join(items.get(i, i) for i in codes) for codes in best["strongest_items"]]
     )
     improved = require_staff(engine.most_improved(session, period, settings)).frame
     context.update(

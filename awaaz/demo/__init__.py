@@ -74,6 +74,10 @@ def seed_demo(
     survivors = build_survivors(
         session, rng, int(np.clip(ratings // 30, 400, 40_000)), code_key, field_by_district
     )
+    # Marked as demo before the ratings arrive (they are committed chunk by chunk), so an
+    # interrupted run can simply be run again.
+    session.merge(Setting(key=DEMO_MARKER, value="incomplete"))
+    session.commit()
     bar = click.progressbar(length=ratings, label="Ratings") if progress else nullcontext()
     with bar as shown:
         generate_ratings(

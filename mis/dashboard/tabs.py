@@ -302,14 +302,8 @@ def best(session: Session, filters: Filters) -> list:
     good = good.assign(
         type_name=good["type"].map(names),
         score=good["score"].round(0),
-        strongest=[
-            ", ".join(items.get(i, i) for i in codes) if isinstance(codes, list) else ""
-            for codes in good.get("strongest_items", pd.Series(dtype=object))
-        ],
-        quotes=[
-            " · ".join(q) if isinstance(q, list) else ""
-            for q in good.get("quotes", pd.Series(dtype=object))
-        ],
+        strongest=[", ".join(items.get(i, i) for i in codes) for codes in good["strongest_items"]],
+        quotes=[" · ".join(q) if isinstance(q, list) else "" for q in good["quotes"]],
     )
     up = engine.most_improved(session, filters.period, filters.settings, filters.scope).frame
     up = up.assign(
