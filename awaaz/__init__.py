@@ -64,12 +64,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(mis_views.bp)
     init_dashboard(app)
+    _exempt_dash_callbacks(app)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     from . import cli
 
     cli.init_app(app)
     return app
+
+
+def _exempt_dash_callbacks(app: Flask) -> None:
+    """Let Dash's callback requests through CSRF protection, and say why that is safe.
+
+    Callbacks only read: they return figures and tables and change nothing. They are POSTs
+    of application/json, which no cross-site form can send without a CORS preflight this app
+    never grants; and the session cookie is SameSite=Lax, so a cross-site POST arrives signed
+    out and is refused by the access table. Flask-WTF cannot see a Dash token, so without
+    this every callback would fail with 400.
+    """
+    for rule in app.url_map.iter_rules():
+        if rule.rule.endswith("/_dash-update-component"):
+            auth.csrf.exempt(app.view_functions[rule.endpoint])
 
 
 def healthz():

@@ -73,7 +73,7 @@ def update() -> None:
                 "-l",
                 lang,
                 "--no-fuzzy-matching",
-                "--omit-header",
+                "--ignore-obsolete",
             )
         else:
             _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)

@@ -50,9 +50,10 @@ LANGUAGE_CHOICES = (("bn", "বাংলা"), ("hi", "हिंदी"), ("en",
 
 @bp.url_value_preprocessor
 def check_language(endpoint, values):  # type: ignore[no-untyped-def]
-    if values and "lang" in values and values["lang"] not in LANGUAGES:
+    lang = (values or {}).get("lang", "en")
+    g.lang = lang if lang in LANGUAGES else "en"
+    if lang not in LANGUAGES:
         abort(404)
-    g.lang = (values or {}).get("lang", "en")
 
 
 @lru_cache(maxsize=16)

@@ -32,6 +32,23 @@ LEAGUE_FIGURES = [
 ]
 
 
+LEAGUE_COLUMNS = [
+    "stakeholder_id",
+    "stakeholder",
+    "stakeholder_bn",
+    "type_id",
+    "type",
+    "type_label",
+    "district_id",
+    "district",
+    "block_id",
+    "block",
+    "type_mean",
+    "type_variance",
+    *LEAGUE_FIGURES,
+]
+
+
 @dataclass(frozen=True)
 class Settings:
     """The thresholds in force (AWAAZ_K_STAFF, AWAAZ_K_FUNDER, AWAAZ_PRIOR_WEIGHT)."""
@@ -59,8 +76,10 @@ def league_table(
     hidden scores would let a rank betray them.
     """
     current = _estimates(session, period, scope, settings.prior_weight)
-    if current.empty:
-        return for_staff(current.assign(n_raters=[]), period, settings.k_staff, LEAGUE_FIGURES)
+    if current.empty:  # nobody rated: the same columns, no rows
+        return for_staff(
+            pd.DataFrame(columns=LEAGUE_COLUMNS), period, settings.k_staff, LEAGUE_FIGURES
+        )
     previous = _estimates(session, period.previous(), scope, settings.prior_weight)
     if previous.empty:
         previous = pd.DataFrame(columns=["stakeholder_id", "score", "n"])

@@ -58,7 +58,7 @@ class LiveServer:
         self.process.wait(timeout=30)
 
 
-def start_server(folder: Path, **env_overrides: str) -> LiveServer:
+def start_server(folder: Path, ratings: int = 300, **env_overrides: str) -> LiveServer:
     port = free_port()
     database = folder / "awaaz.sqlite3"
     env = {
@@ -82,7 +82,7 @@ def start_server(folder: Path, **env_overrides: str) -> LiveServer:
         ).stdout
 
     awaaz("init-db")
-    awaaz("seed-demo", "--ratings", "300", "--seed", "5")
+    awaaz("seed-demo", "--ratings", str(ratings), "--seed", "5")
     codes = awaaz(
         "issue-codes", "--count", "40", "--district", "South 24 Parganas", "--block", "Basanti"
     ).split()

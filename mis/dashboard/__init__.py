@@ -75,7 +75,7 @@ def layout() -> html.Div:
                             dcc.Dropdown(
                                 id="period",
                                 options=periods,
-                                value=periods[0]["value"] if periods else None,
+                                value=flt.default_period(periods),
                                 clearable=False,
                             ),
                         ]
@@ -154,17 +154,16 @@ def register_callbacks(app: Dash) -> None:
             ),
         )(db.session, chosen)
 
-    @app.callback(
-        Output("stakeholder-picker", "hidden"),
-        Output("stakeholder", "options"),
-        Input("tab", "value"),
-        *filter_inputs,
-    )
-    def picker(tab, period, type_id, district, block):  # type: ignore[no-untyped-def]
+    @app.callback(Output("stakeholder-picker", "hidden"), Input("tab", "value"))
+    def show_picker(tab):  # type: ignore[no-untyped-def]
+        return tab != "profile"
+
+    # The options follow the filters whatever the tab, so that a row clicked in the league
+    # table names a stakeholder the picker already knows (a dropdown drops unknown values).
+    @app.callback(Output("stakeholder", "options"), *filter_inputs)
+    def picker(period, type_id, district, block):  # type: ignore[no-untyped-def]
         chosen = flt.build(period, type_id, district, block, None)
-        if tab != "profile" or chosen is None:
-            return True, no_update
-        return False, tabs.stakeholder_options(db.session, chosen)
+        return [] if chosen is None else tabs.stakeholder_options(db.session, chosen)
 
     @app.callback(
         Output("tab", "value"),

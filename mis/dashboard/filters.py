@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
@@ -46,6 +47,14 @@ def period_options(session: Session, months: bool = True) -> list[dict]:
             recent.append(recent[-1].previous())
         options += [{"label": m.label, "value": m.label} for m in recent]
     return options
+
+
+def default_period(options: list[dict], today: dt.date | None = None) -> str | None:
+    """The latest quarter that has ended: staff read whole quarters, not one in progress."""
+    today = today or dt.date.today()
+    quarters = [o["value"] for o in options if o["value"][-2] == "Q"]
+    finished = [q for q in quarters if Period.parse(q).last < today.replace(day=1)]
+    return (finished or quarters or [None])[0]
 
 
 def type_options(session: Session, names: dict[str, str]) -> list[dict]:

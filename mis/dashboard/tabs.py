@@ -186,13 +186,15 @@ def league(session: Session, filters: Filters) -> list:
             figure=figures.interval_chart(
                 chart_type,
                 _("Scores with their intervals"),
-                _("Choose one type to see its stakeholders' intervals."),
+                _("No stakeholder has enough raters.")
+                if filters.scope.type_id
+                else _("Choose one type to see its stakeholders' intervals."),
             ),
             config={"displaylogo": False},
         ),
         how_to_read(
             _(
-                "The dot is the score; the bar is its 95% interval; the dashed line is "
+                "The dot is the score; the bar is its interval (95%); the dashed line is "
                 "the type's mean."
             )
         ),
@@ -206,8 +208,8 @@ def funnel(session: Session, filters: Filters) -> list:
         ]
     points, limits = engine.funnel(session, filters.period, filters.settings, filters.scope)
     labels = {
-        "95": _("95% limits"),
-        "998": _("99.8% limits"),
+        "95": _("Limits (95%)"),
+        "998": _("Limits (99.8%)"),
         "mean": _("Type mean"),
         "points": _("Stakeholders"),
         "x": _("Number of survivors who rated"),
@@ -227,7 +229,7 @@ def funnel(session: Session, filters: Filters) -> list:
         how_to_read(
             _(
                 "Dots inside the funnel are not really different from the type's "
-                "mean, however their rank looks. Dots outside the dotted 99.8% lines "
+                "mean, however their rank looks. Dots outside the dotted lines (99.8%) "
                 "are very unlikely to differ by chance."
             )
         ),
@@ -380,7 +382,7 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
             ),
             config={"displaylogo": False},
         ),
-        how_to_read(_("The bar is the 95% interval; a quarter with too few raters is left out.")),
+        how_to_read(_("The bar is the interval (95%); a quarter with too few raters is left out.")),
     ]
     table = engine.league_table(session, filters.period, filters.settings, own).frame
     row = table[table["stakeholder_id"] == stakeholder_id]

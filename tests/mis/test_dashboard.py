@@ -57,3 +57,22 @@ def test_period_options_offer_quarters_rolling_years_and_months(session, app, ch
     values = [o["value"] for o in filters.period_options(session)]
     assert values[0] == "2026Q4" and "2026Q3R" in values and "2026" in values
     assert "2026-11" in values
+
+
+def test_the_default_period_is_the_last_finished_quarter():
+    options = [{"value": v} for v in ["2026Q4", "2026Q3", "2026Q3R", "2026", "2026-11"]]
+    assert filters.default_period(options, dt.date(2026, 11, 23)) == "2026Q3"
+    assert filters.default_period(options, dt.date(2027, 1, 5)) == "2026Q4"
+    assert filters.default_period([]) is None
+
+
+def test_a_type_nobody_rated_gives_an_empty_table_not_an_error(session, app, chosen):
+    from mis import engine
+    from mis.periods import Period
+    from mis.queries import Scope
+
+    view = engine.league_table(session, Period.parse("2019Q1"), chosen.settings, Scope())
+    assert view.frame.empty and "rank" in view.frame
+    with app.test_request_context("/mis/"):
+        empty = filters.build("2019Q1", None, None, None, None)
+        assert tabs.league(session, empty)

@@ -1,0 +1,99 @@
+"""Staff and funders use the MIS in a real browser (Debian's Chromium via Playwright)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.live import CHROMIUM, CHROMIUM_ARGS, start_server
+
+pytestmark = pytest.mark.browser
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+STAFF = ("staff@mis.test", "a-long-staff-password")
+FUNDER = ("funder@mis.test", "a-long-funder-password")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mis")
+    live = start_server(folder)
+    env = {"AWAAZ_INSTANCE_PATH": str(folder), "AWAAZ_DATABASE_URL": f"sqlite:///{live.database}"}
+    import os
+
+    for email, password, role in ((*STAFF, "staff"), (*FUNDER, "funder")):
+        subprocess.run(
+            [sys.executable, "-m", "awaaz", "create-user", email, "--role", role],
+            input=password + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+            env={**os.environ, **env},
+        )
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def sign_in(page, server, who):
+    page.goto(f"{server.url}/staff/login")
+    page.fill("input[name=email]", who[0])
+    page.fill("input[name=password]", who[1])
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{server.url}/staff/")
+
+
+def test_staff_filter_the_league_table_and_open_a_profile(browser, server):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, server, STAFF)
+    page.goto(f"{server.url}/mis/")
+    expect(page.locator(".card-value").first).to_be_visible(timeout=30_000)
+    page.screenshot(path=OUTPUT / "mis-overview.png", full_page=True)
+    page.locator(".tab", has_text="League tables").click()
+    rows = page.locator(".ag-center-cols-container .ag-row")
+    expect(rows.first).to_be_visible(timeout=30_000)
+    before = page.locator(".ag-cell[col-id=type_name]").all_inner_texts()
+    assert len(set(before)) > 1
+    page.screenshot(path=OUTPUT / "mis-league.png", full_page=True)
+    page.locator("#type").click()
+    page.get_by_role("option", name="Police station").click()
+    expect(page.locator(".ag-cell[col-id=type_name]").first).to_have_text(
+        "Police station", timeout=30_000
+    )
+    after = page.locator(".ag-cell[col-id=type_name]").all_inner_texts()
+    assert set(after) == {"Police station"}
+    page.screenshot(path=OUTPUT / "mis-league-police.png", full_page=True)
+    page.locator(".ag-cell[col-id=stakeholder]").first.click()
+    expect(page.get_by_text("Score by quarter")).to_be_visible(timeout=30_000)
+    page.screenshot(path=OUTPUT / "mis-profile.png", full_page=True)
+    page.locator(".tab", has_text="Funnel plot").click()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    page.screenshot(path=OUTPUT / "mis-funnel.png", full_page=True)
+    page.close()
+
+
+def test_a_funder_sees_the_summary_and_is_refused_the_rest(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, server, FUNDER)
+    page.goto(f"{server.url}/mis/funder/")
+    expect(page.locator("table.plain")).to_be_visible(timeout=30_000)
+    page.screenshot(path=OUTPUT / "mis-funder.png", full_page=True)
+    for path in (
+        "/mis/",
+        "/mis/export/league-table.csv?period=2026Q3",
+        "/mis/report.pdf?period=2026Q3",
+    ):
+        response = page.request.get(f"{server.url}{path}")
+        assert response.status == 403, path
+    page.close()
