@@ -286,8 +286,9 @@ HEADLINE_FIGURES = [
 
 def _headline(session: Session, period: Period, scope: Scope) -> dict:
     head = queries.headline(session, period, scope).iloc[0].astype(float).to_dict()
-    area = queries.area_sums(session, period, scope)
-    head["mean_score"] = area["sum_s"].sum() / area["n"].sum() if len(area) else float("nan")
+    # The mean over (stakeholder, rater) pairs; for a quarter, straight from the derived sums.
+    sums = queries.rater_sums(session, period, scope)
+    head["mean_score"] = sums["sum_s"].sum() / sums["n"].sum() if len(sums) else float("nan")
     return head
 
 

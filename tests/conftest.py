@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 
 from awaaz import create_app, migrate
 from feedback.limits import limiter
+from mis import cache as mis_cache
 from models.database import db
 from models.reference import load_reference_data
 
@@ -82,6 +83,7 @@ def app(database_url, app_config) -> Iterator[Flask]:
     app = create_app(make_config(database_url, **app_config))
     with app.app_context():
         limiter.reset()  # one limiter serves every app in this process: start each test clean
+        mis_cache.clear()  # rolled-back tests can reuse ids, so no result may outlive a test
         engine = db.engine
         connection = engine.connect()
         transaction = connection.begin()

@@ -12,11 +12,16 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from .. import engine, figures, metrics, queries
+from .. import cache, engine, figures, metrics, queries
 from ..periods import Period
 from ..queries import Scope
 from .filters import Filters
 from .labels import dimension_names, item_names, type_names
+
+
+def _cached(name: str, session: Session, *args):  # type: ignore[no-untyped-def]
+    """An engine result through the dashboard cache (see mis/cache.py)."""
+    return cache.remember(session, name, args, lambda: getattr(engine, name)(session, *args))
 
 
 def how_to_read(text: str) -> html.P:
@@ -37,7 +42,9 @@ def _arrow(change, percent: bool = False) -> str:  # type: ignore[no-untyped-def
 
 
 def overview(session: Session, filters: Filters) -> list:
-    row = engine.overview(session, filters.period, filters.settings, filters.scope).frame.iloc[0]
+    row = _cached("overview", session, filters.period, filters.settings, filters.scope).frame.iloc[
+        0
+    ]
     cards = [
         (_("Ratings"), "ratings", False),
         (_("Survivors who rated"), "n_raters", False),
@@ -71,7 +78,7 @@ def overview(session: Session, filters: Filters) -> list:
         if row["suppressed"]
         else []
     )
-    trend = engine.trend(session, filters.period, filters.settings, filters.scope).frame
+    trend = _cached("trend", session, filters.period, filters.settings, filters.scope).frame
     names = type_names(session)
     return [
         *note,
@@ -111,10 +118,12 @@ GRID_COLUMNS = [
 
 def league_rows(session: Session, filters: Filters) -> pd.DataFrame:
     """League table rows with rank bands, intervals, change arrows and dimension scores."""
-    table = engine.league_table(
-        session, filters.period, filters.settings, filters.scope
+    table = _cached(
+        "league_table", session, filters.period, filters.settings, filters.scope
     ).frame.copy()
-    dims = engine.dimension_scores(session, filters.period, filters.settings, filters.scope).frame
+    dims = _cached(
+        "dimension_scores", session, filters.period, filters.settings, filters.scope
+    ).frame
     if not dims.empty:
         wide = dims.pivot_table(index="stakeholder_id", columns="dimension", values="score")
         table = table.join(wide.round(0), on="stakeholder_id")
@@ -206,7 +215,7 @@ def funnel(session: Session, filters: Filters) -> list:
         return [
             html.P(_("Choose one type of stakeholder to see its funnel plot."), className="warn")
         ]
-    points, limits = engine.funnel(session, filters.period, filters.settings, filters.scope)
+    points, limits = _cached("funnel", session, filters.period, filters.settings, filters.scope)
     labels = {
         "95": _("Limits (95%)"),
         "998": _("Limits (99.8%)"),
@@ -237,9 +246,11 @@ def funnel(session: Session, filters: Filters) -> list:
 
 
 def heatmap(session: Session, filters: Filters) -> list:
-    area = engine.area_summary(session, filters.period, filters.settings, filters.scope).frame
+    area = _cached("area_summary", session, filters.period, filters.settings, filters.scope).frame
     names = type_names(session)
-    dims = engine.dimension_scores(session, filters.period, filters.settings, filters.scope).frame
+    dims = _cached(
+        "dimension_scores", session, filters.period, filters.settings, filters.scope
+    ).frame
     by_type = pd.DataFrame()
     if not dims.empty:
         directory = queries.stakeholder_directory(session, filters.scope)
@@ -300,14 +311,14 @@ def _table(frame: pd.DataFrame, columns: dict) -> html.Table:
 def best(session: Session, filters: Filters) -> list:
     names = type_names(session)
     items = item_names(session)
-    good = engine.best_practice(session, filters.period, filters.settings, filters.scope).frame
+    good = _cached("best_practice", session, filters.period, filters.settings, filters.scope).frame
     good = good.assign(
         type_name=good["type"].map(names),
         score=good["score"].round(0),
         strongest=[", ".join(items.get(i, i) for i in codes) for codes in good["strongest_items"]],
         quotes=[" · ".join(q) if isinstance(q, list) else "" for q in good["quotes"]],
     )
-    up = engine.most_improved(session, filters.period, filters.settings, filters.scope).frame
+    up = _cached("most_improved", session, filters.period, filters.settings, filters.scope).frame
     up = up.assign(
         type_name=up["type"].map(names),
         score=up["score"].round(0),
@@ -366,7 +377,7 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
     own = Scope(type_id=None)
     history = []
     for quarter in filters.period.last_quarters(8):
-        table = engine.league_table(session, quarter, filters.settings, own).frame
+        table = _cached("league_table", session, quarter, filters.settings, own).frame
         row = table[table["stakeholder_id"] == stakeholder_id]
         if not row.empty:
             history.append(
@@ -384,7 +395,7 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
         ),
         how_to_read(_("The bar is the interval (95%); a quarter with too few raters is left out.")),
     ]
-    table = engine.league_table(session, filters.period, filters.settings, own).frame
+    table = _cached("league_table", session, filters.period, filters.settings, own).frame
     row = table[table["stakeholder_id"] == stakeholder_id]
     if row.empty or row.iloc[0]["suppressed"]:
         return [
@@ -400,12 +411,18 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
         ]
     type_id = int(row.iloc[0]["type_id"])
     peers = queries.stakeholder_directory(session, Scope(type_id=type_id))
-    everyone = queries.item_means(session, filters.period, peers["stakeholder_id"].tolist())
+    peer_ids = tuple(int(i) for i in peers["stakeholder_id"])
+    everyone = cache.remember(
+        session,
+        "item_means",
+        (filters.period, peer_ids),
+        lambda: queries.item_means(session, filters.period, list(peer_ids)),
+    )
     compared = metrics.strongest_items(everyone.assign(type_id=type_id), top=50)
     compared = compared[compared["stakeholder_id"] == stakeholder_id]
     names = item_names(session)
     compared = compared.assign(item=compared["item_code"].map(names))
-    indicators = engine.indicators(session, filters.period, filters.settings, own).frame
+    indicators = _cached("indicators", session, filters.period, filters.settings, own).frame
     ind = indicators[indicators["stakeholder_id"] == stakeholder_id]
     comments = queries.approved_comments(session, filters.period, [stakeholder_id])
     facts = []
