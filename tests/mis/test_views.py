@@ -184,8 +184,13 @@ def test_the_bengali_report_is_shaped_text_in_a_bengali_font(client, auth, progr
     ).stdout
     assert "Bengali" in fonts
     text = pdf_text(response.data, tmp_path)
-    # Conjuncts and vowel signs survive: the text extracts back exactly as written.
-    assert "লীগ টেবিল" in text and "থানা" in text
+    # Text extraction returns Bengali glyph by glyph in visual order, so pre-base vowel signs
+    # move; but conjunct glyphs (প্র, র্ট) exist only if HarfBuzz shaped the text, and whole
+    # words without pre-base signs come back intact. Tofu would extract as nothing at all.
+    assert "প্রধান সূচক" in text  # "Headline indicators"
+    assert "র্ট" in text.replace(" ", "")  # the reph conjunct of রিপোর্ট, "report"
+    # A vowel sign that could not join its consonant is drawn on a dotted circle (U+25CC).
+    assert "\u25cc" not in text
     subprocess.run(
         ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
         check=True,
