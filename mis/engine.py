@@ -49,6 +49,17 @@ LEAGUE_COLUMNS = [
 ]
 
 
+FUNDER_SUMMARY_COLUMNS = [
+    "district",
+    "type",
+    "n_raters",
+    "score",
+    "share_helped",
+    "share_money",
+    "median_days",
+]
+
+
 @dataclass(frozen=True)
 class Settings:
     """The thresholds in force (AWAAZ_K_STAFF, AWAAZ_K_FUNDER, AWAAZ_PRIOR_WEIGHT)."""
@@ -56,6 +67,15 @@ class Settings:
     k_staff: int = 5
     k_funder: int = 11
     prior_weight: float = 5.0
+
+    @classmethod
+    def from_config(cls, config) -> Settings:  # type: ignore[no-untyped-def]
+        """The settings of a Flask app's configuration."""
+        return cls(
+            k_staff=config["AWAAZ_K_STAFF"],
+            k_funder=config["AWAAZ_K_FUNDER"],
+            prior_weight=config["AWAAZ_PRIOR_WEIGHT"],
+        )
 
 
 def _estimates(session: Session, period: Period, scope: Scope, m: float) -> pd.DataFrame:
@@ -257,17 +277,8 @@ def funder_summary(
             on=["district_id", "type_id"],
             how="left",
         )
-    columns = [
-        "district",
-        "type",
-        "n_raters",
-        "score",
-        "share_helped",
-        "share_money",
-        "median_days",
-    ]
     return for_funder(
-        frame[columns],
+        frame[FUNDER_SUMMARY_COLUMNS],
         period,
         settings.k_funder,
         ["score", "share_helped", "share_money", "median_days"],

@@ -6,6 +6,7 @@ import io
 
 import pandas as pd
 
+from .engine import FUNDER_SUMMARY_COLUMNS
 from .privacy import FunderView, StaffView, require_funder, require_staff
 
 LEAGUE_COLUMNS = [
@@ -25,17 +26,7 @@ LEAGUE_COLUMNS = [
     "change",
     "suppressed",
 ]
-FUNDER_COLUMNS = [
-    "period",
-    "district",
-    "type",
-    "n_raters",
-    "score",
-    "share_helped",
-    "share_money",
-    "median_days",
-    "suppressed",
-]
+FUNDER_COLUMNS = ["period", *FUNDER_SUMMARY_COLUMNS, "suppressed"]
 ALL = "(all)"
 
 

@@ -27,12 +27,7 @@ CONTENT_TYPES = {
 
 
 def settings() -> engine.Settings:
-    config = current_app.config
-    return engine.Settings(
-        k_staff=config["AWAAZ_K_STAFF"],
-        k_funder=config["AWAAZ_K_FUNDER"],
-        prior_weight=config["AWAAZ_PRIOR_WEIGHT"],
-    )
+    return engine.Settings.from_config(current_app.config)
 
 
 def latest_quarter() -> Period | None:

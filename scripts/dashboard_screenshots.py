@@ -7,8 +7,6 @@ Debian's Chromium, and writes PNGs to docs/img/dashboard/.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,20 +29,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         server = start_server(Path(folder), ratings=20_000)
-        env = {
-            **os.environ,
-            "AWAAZ_INSTANCE_PATH": folder,
-            "AWAAZ_DATABASE_URL": f"sqlite:///{server.database}",
-        }
         for role, (email, password) in USERS.items():
-            subprocess.run(
-                [sys.executable, "-m", "awaaz", "create-user", email, "--role", role],
-                input=password + "\n",
-                text=True,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+            server.create_user(email, role, password)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -42,6 +42,7 @@ class LiveServer:
     codes: list[str]
     database: Path
     process: subprocess.Popen
+    env: dict
 
     def rating_count(self) -> int:
         with sqlite3.connect(self.database) as conn:
@@ -52,6 +53,18 @@ class LiveServer:
             return conn.execute(
                 "SELECT COUNT(*) FROM ratings WHERE channel = ?", (channel,)
             ).fetchone()[0]
+
+    def create_user(self, email: str, role: str, password: str) -> None:
+        """A staff account on this server's database, made with `awaaz create-user`."""
+        subprocess.run(
+            [sys.executable, "-m", "awaaz", "create-user", email, "--role", role],
+            input=password + "\n",
+            text=True,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
 
     def stop(self) -> None:
         self.process.terminate()
@@ -125,4 +138,4 @@ def start_server(folder: Path, ratings: int = 300, **env_overrides: str) -> Live
                 process.terminate()
                 raise RuntimeError((folder / "server.log").read_text()) from None
             time.sleep(0.2)
-    return LiveServer(url=url, codes=codes, database=database, process=process)
+    return LiveServer(url=url, codes=codes, database=database, process=process, env=env)

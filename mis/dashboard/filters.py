@@ -24,12 +24,7 @@ class Filters:
 
 
 def settings() -> Settings:
-    config = current_app.config
-    return Settings(
-        k_staff=config["AWAAZ_K_STAFF"],
-        k_funder=config["AWAAZ_K_FUNDER"],
-        prior_weight=config["AWAAZ_PRIOR_WEIGHT"],
-    )
+    return Settings.from_config(current_app.config)
 
 
 def period_options(session: Session, months: bool = True) -> list[dict]:

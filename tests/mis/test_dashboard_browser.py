@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,18 +19,8 @@ FUNDER = ("funder@mis.test", "a-long-funder-password")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mis")
     live = start_server(folder)
-    env = {"AWAAZ_INSTANCE_PATH": str(folder), "AWAAZ_DATABASE_URL": f"sqlite:///{live.database}"}
-    import os
-
     for email, password, role in ((*STAFF, "staff"), (*FUNDER, "funder")):
-        subprocess.run(
-            [sys.executable, "-m", "awaaz", "create-user", email, "--role", role],
-            input=password + "\n",
-            text=True,
-            check=True,
-            capture_output=True,
-            env={**os.environ, **env},
-        )
+        live.create_user(email, role, password)
     yield live
     live.stop()
 
