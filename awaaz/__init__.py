@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from models.database import configure_engine, db
 
-from . import access, auth, i18n
+from . import access, auth, headers, i18n
 from .config import from_environment
 
 compress = Compress()
@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     compress.init_app(app)
     auth.init_app(app)
     access.init_app(app)
+    headers.init_app(app)
 
     from feedback import views as feedback_views
     from feedback.limits import limiter
