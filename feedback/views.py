@@ -261,7 +261,7 @@ def questions(lang):
     return redirect(url_for(".thanks", lang=lang), 303)
 
 
-def _questions_page(stakeholder, questionnaire, values, errors, status=200):  # type: ignore[no-untyped-def]
+def _questions_page(stakeholder, questionnaire, values, errors, status=200, **extra):  # type: ignore[no-untyped-def]
     return _render(
         "questions.html",
         status,
@@ -270,6 +270,7 @@ def _questions_page(stakeholder, questionnaire, values, errors, status=200):  # 
         values=values,
         errors=errors,
         dont_know=DONT_KNOW,
+        **extra,
     )
 
 
@@ -318,19 +319,13 @@ def too_many_tries(error):  # type: ignore[no-untyped-def]
 @bp.errorhandler(CSRFError)
 def stale_form(error):  # type: ignore[no-untyped-def]
     """A form left open too long: keep what she answered and ask her to send again."""
-    if request.endpoint == "feedback.questions" and flow.current() is not None:
-        g.flow = flow.current()
-        g.survivor = db.session.get(Survivor, g.flow.survivor_id)
-        stakeholder = db.session.get(Stakeholder, g.flow.stakeholder_id)
+    current = flow.current()
+    stakeholder = (
+        current and current.stakeholder_id and db.session.get(Stakeholder, current.stakeholder_id)
+    )
+    if request.endpoint == "feedback.questions" and stakeholder:
         questionnaire = active_questionnaire(db.session, stakeholder.type_id)
-        return _render(
-            "questions.html",
-            400,
-            stakeholder=stakeholder,
-            entries=questionnaire.entries,
-            values=request.form,
-            errors={},
-            dont_know=DONT_KNOW,
-            stale=messages.STALE,
+        return _questions_page(
+            stakeholder, questionnaire, request.form, {}, 400, stale=messages.STALE
         )
     return _render("problem.html", 400, message=messages.STALE)

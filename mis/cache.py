@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,9 @@ _lock = threading.Lock()
 
 
 def data_version(session: Session) -> tuple:
+    """The data's version, read once per request: a callback may ask the cache many times."""
+    if has_request_context() and "awaaz_data_version" in g:
+        return g.awaaz_data_version
     bind = session.get_bind()
     newest = session.execute(
         select(
@@ -31,7 +35,10 @@ def data_version(session: Session) -> tuple:
             select(func.max(Comment.moderated_at)).scalar_subquery(),
         )
     ).one()
-    return (str(bind.engine.url), *newest)
+    version = (str(bind.engine.url), *newest)
+    if has_request_context():
+        g.awaaz_data_version = version
+    return version
 
 
 def remember(session: Session, name: str, key: tuple, compute: Callable[[], Any]) -> Any:

@@ -219,9 +219,3 @@ def require_staff(view: object) -> StaffView:
     if not isinstance(view, StaffView) or view.audience is not Audience.STAFF:
         raise PrivacyError("this output expects a result prepared for staff")
     return view
-
-
-def approved_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Keep only comments a moderator approved, and only their moderated wording."""
-    approved = frame[(frame["status"] == "approved") & frame["moderated"].notna()]
-    return approved.drop(columns=["original"], errors="ignore")

@@ -35,7 +35,6 @@ def utcnow() -> dt.datetime:
 
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
-name_str = Annotated[str, mapped_column(String(200))]
 code_str = Annotated[str, mapped_column(String(40))]
 created_at = Annotated[
     dt.datetime,

@@ -7,7 +7,7 @@ from contextlib import nullcontext
 
 import click
 import numpy as np
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from models import (
@@ -148,4 +148,3 @@ def _fix_sequences(session: Session) -> None:
                 "(SELECT COALESCE(MAX(id), 1) FROM ratings))"
             )
         )
-    session.scalar(select(func.count()).select_from(Rating))

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from .. import cache, engine, figures, metrics, queries
-from ..periods import Period
 from ..queries import Scope
 from .filters import Filters
 from .labels import dimension_names, item_names, type_names
@@ -452,7 +451,3 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
         if len(comments)
         else html.P(_("No approved comments.")),
     ]
-
-
-def period_of(text: str) -> Period:
-    return Period.parse(text)
