@@ -168,10 +168,17 @@ def funnel(
 
 
 def best_practice(
-    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
+    session: Session,
+    period: Period,
+    settings: Settings,
+    scope: Scope = EVERYWHERE,
+    table: StaffView | None = None,
 ) -> StaffView:
-    """Stakeholders whose interval lies above their type mean, with their strongest items."""
-    table = league_table(session, period, settings, scope).frame
+    """Stakeholders whose interval lies above their type mean, with their strongest items.
+
+    Pass the period's league table when you have it, so it is not computed again.
+    """
+    table = (table or league_table(session, period, settings, scope)).frame
     chosen = metrics.best_practice(
         table.rename(columns={"n_raters": "n"}), settings.k_staff
     ).rename(columns={"n": "n_raters"})
@@ -197,9 +204,14 @@ def best_practice(
 
 
 def most_improved(
-    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
+    session: Session,
+    period: Period,
+    settings: Settings,
+    scope: Scope = EVERYWHERE,
+    table: StaffView | None = None,
 ) -> StaffView:
-    table = league_table(session, period, settings, scope).frame
+    """The largest rises against the previous period (the league table may be passed in)."""
+    table = (table or league_table(session, period, settings, scope)).frame
     frame = table.rename(columns={"n_raters": "n"})
     chosen = metrics.most_improved(frame, settings.k_staff).rename(columns={"n": "n_raters"})
     return for_staff(chosen, period, settings.k_staff, ["score", "change"])

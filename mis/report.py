@@ -49,18 +49,19 @@ def report_context(
         context["trend"] = _records(trend.frame)
         return context
     head = require_staff(engine.overview(session, period, settings)).frame.iloc[0]
-    table = require_staff(engine.league_table(session, period, settings)).frame
+    league = require_staff(engine.league_table(session, period, settings))
+    table = league.frame
     if lang == "bn":  # stakeholders' own Bengali spellings, where the registry has them
         table = table.assign(stakeholder=table["stakeholder_bn"].fillna(table["stakeholder"]))
     tables = {}
     for kind, part in table[table["rank"].notna()].groupby("type", sort=False):
         tables[kind] = _records(part.sort_values("rank").head(10))
-    best = require_staff(engine.best_practice(session, period, settings)).frame
+    best = require_staff(engine.best_practice(session, period, settings, table=league)).frame
     items = item_names(session)
     best = best.assign(
         strongest=[", ".join(items.get(i, i) for i in codes) for codes in best["strongest_items"]]
     )
-    improved = require_staff(engine.most_improved(session, period, settings)).frame
+    improved = require_staff(engine.most_improved(session, period, settings, table=league)).frame
     context.update(
         headline=head.to_dict(), tables=tables, best=_records(best), improved=_records(improved)
     )

@@ -310,14 +310,21 @@ def _table(frame: pd.DataFrame, columns: dict) -> html.Table:
 def best(session: Session, filters: Filters) -> list:
     names = type_names(session)
     items = item_names(session)
-    good = _cached("best_practice", session, filters.period, filters.settings, filters.scope).frame
+    key = (filters.period, filters.settings, filters.scope)
+    league = _cached("league_table", session, *key)
+    # Keyed by the filters; the league table is passed in so it is computed once.
+    good = cache.remember(
+        session, "best_practice", key, lambda: engine.best_practice(session, *key, table=league)
+    ).frame
     good = good.assign(
         type_name=good["type"].map(names),
         score=good["score"].round(0),
         strongest=[", ".join(items.get(i, i) for i in codes) for codes in good["strongest_items"]],
         quotes=[" · ".join(q) if isinstance(q, list) else "" for q in good["quotes"]],
     )
-    up = _cached("most_improved", session, filters.period, filters.settings, filters.scope).frame
+    up = cache.remember(
+        session, "most_improved", key, lambda: engine.most_improved(session, *key, table=league)
+    ).frame
     up = up.assign(
         type_name=up["type"].map(names),
         score=up["score"].round(0),
