@@ -380,7 +380,7 @@ def stakeholder_options(session: Session, filters: Filters) -> list[dict]:
 def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> list:
     if not stakeholder_id:
         return [html.P(_("Choose a stakeholder above, or click a row of the league table."))]
-    own = Scope(type_id=None)
+    own = queries.EVERYWHERE  # scores are relative to the whole programme's type means
     history = []
     for quarter in filters.period.last_quarters(8):
         table = _cached("league_table", session, quarter, filters.settings, own).frame
