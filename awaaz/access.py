@@ -43,12 +43,15 @@ def enforce():  # type: ignore[no-untyped-def]
             return redirect(url_for("staff.login", next=request.path))
         return jsonify(error="sign in first"), 401
     if current_user.role not in roles:
-        record(
-            db.session, "access.refused", actor=current_user, detail={"path": request.path[:200]}
-        )
-        db.session.commit()
-        abort(403)
+        refuse()
     return None
+
+
+def refuse() -> None:
+    """Audit the refusal of the signed-in user's request, then answer 403."""
+    record(db.session, "access.refused", actor=current_user, detail={"path": request.path[:200]})
+    db.session.commit()
+    abort(403)
 
 
 def init_app(app: Flask) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import CSRFProtect, FlaskForm
@@ -20,6 +20,7 @@ from models import District, Role, User
 from models.audit import record
 from models.database import db
 
+from .access import refuse
 from .i18n import STAFF_LANGUAGES
 from .passwords import verify_password
 
@@ -56,14 +57,7 @@ def role_required(*roles: Role) -> Callable:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role is not Role.ADMIN and current_user.role not in roles:
-                record(
-                    db.session,
-                    "access.refused",
-                    actor=current_user,
-                    detail={"endpoint": request.endpoint},
-                )
-                db.session.commit()
-                abort(403)
+                refuse()
             return view(*args, **kwargs)
 
         return wrapped
