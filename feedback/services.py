@@ -229,11 +229,11 @@ def _validate_answers(questionnaire: Questionnaire, given: Mapping[str, str], er
 
 
 __all__ = [
-    "DONT_KNOW",
     "ConflictingResubmission",
     "InvalidSubmission",
     "Submission",
     "SubmissionError",
     "SubmitResult",
+    "active_questionnaire",
     "submit_rating",
 ]
