@@ -32,7 +32,7 @@ from models import (
 )
 from models.database import write_transaction
 from models.questionnaires import InvalidAnswer, derive_scores, normalise
-from models.ratings import count_rater
+from models.ratings import count_rating
 
 MAX_COMMENT_LENGTH = 2000
 # Paper forms can arrive late, but not years late: older months are most likely typos.
@@ -127,7 +127,7 @@ def submit_rating(session: Session, submission: Submission, *, today: dt.date | 
             rating = _build_rating(session, submission, digest, today or dt.date.today())
             session.add(rating)
             session.flush()
-            count_rater(session, rating)
+            count_rating(session, rating)
     except IntegrityError as exc:
         # Two copies of the same rating raced (e.g. a phone retrying on a bad network): the
         # loser's insert fails on the unique client UUID once the winner commits.

@@ -186,7 +186,9 @@ def best_practice(
     items = queries.item_means(session, period, ids)
     if not items.empty:
         items = items.merge(chosen[["stakeholder_id", "type_id"]], on="stakeholder_id")
-        strongest = metrics.strongest_items(items)
+        type_ids = sorted({int(t) for t in chosen["type_id"]})
+        yardstick = queries.item_type_means(session, period, type_ids)
+        strongest = metrics.strongest_items(items, type_means=yardstick)
         grouped = strongest.groupby("stakeholder_id")["item_code"].apply(list)
         chosen = chosen.join(grouped.rename("strongest_items"), on="stakeholder_id")
     comments = queries.approved_comments(session, period, ids, good_practice_only=True)

@@ -135,16 +135,23 @@ def most_improved(frame: pd.DataFrame, k: int, top: int = 5) -> pd.DataFrame:
     return chosen.sort_values("change", ascending=False).groupby("type_id").head(top)
 
 
-def strongest_items(items: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+def strongest_items(
+    items: pd.DataFrame, top: int = 3, type_means: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per stakeholder, the items furthest above the type's mean for the same item.
 
     `items` has stakeholder_id, type_id, item_code, n and mean (raters counted once).
+    `type_means` (type_id, item_code, item_type_mean) is the yardstick; without it, the
+    rater-weighted mean of the stakeholders in `items` is.
     """
-    type_mean = (
-        items.groupby(["type_id", "item_code"])
-        .apply(lambda g: np.average(g["mean"], weights=g["n"]), include_groups=False)
-        .rename("item_type_mean")
-    )
+    if type_means is None:
+        type_mean = (
+            items.groupby(["type_id", "item_code"])
+            .apply(lambda g: np.average(g["mean"], weights=g["n"]), include_groups=False)
+            .rename("item_type_mean")
+        )
+    else:
+        type_mean = type_means.set_index(["type_id", "item_code"])["item_type_mean"]
     out = items.join(type_mean, on=["type_id", "item_code"])
     out["lead"] = out["mean"] - out["item_type_mean"]
     out = out.sort_values(["stakeholder_id", "lead"], ascending=[True, False])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Select, and_, case, distinct, func, select
 from sqlalchemy.orm import Session
@@ -19,8 +20,10 @@ from models import (
     Answer,
     Block,
     Comment,
+    DaysQuarter,
     District,
     Item,
+    ItemQuarter,
     RaterQuarter,
     Rating,
     Stakeholder,
@@ -123,7 +126,7 @@ def rater_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) -> p
         sq = StakeholderQuarter
         statement = select(
             sq.stakeholder_id, sq.raters.label("n"), sq.ratings, sq.sum_s, sq.sumsq_s
-        ).where(sq.quarter == period.quarters()[0])
+        ).where(sq.quarter == period.quarters()[0], sq.raters > 0)
         ids = scope.stakeholder_ids()
         if ids is not None:
             statement = statement.where(sq.stakeholder_id.in_(ids))
@@ -141,29 +144,8 @@ def rater_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) -> p
     return frame.astype({"n": int, "ratings": int, "sum_s": float, "sumsq_s": float})
 
 
-def dimension_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
-    """Per stakeholder and dimension: raters with an answer, and sums of their means."""
-    pairs = _scoped(
-        select(
-            Rating.stakeholder_id,
-            Rating.survivor_id,
-            *(func.avg(getattr(Rating, d)).label(d) for d in DIMENSIONS),
-        )
-        .where(in_period(period))
-        .group_by(Rating.stakeholder_id, Rating.survivor_id),
-        scope,
-    ).subquery()
-    columns = []
-    for d in DIMENSIONS:
-        value = pairs.c[d]
-        columns += [
-            func.count(value).label(f"{d}_n"),
-            func.sum(value).label(f"{d}_sum"),
-            func.sum(value * value).label(f"{d}_sumsq"),
-        ]
-    frame = _frame(
-        session, select(pairs.c.stakeholder_id, *columns).group_by(pairs.c.stakeholder_id)
-    )
+def _long_dimensions(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per stakeholder and answered dimension: n, sum_s, sumsq_s."""
     long = []
     for d in DIMENSIONS:
         part = frame[["stakeholder_id", f"{d}_n", f"{d}_sum", f"{d}_sumsq"]].copy()
@@ -174,35 +156,165 @@ def dimension_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) 
     return out.astype({"n": int, "sum_s": float, "sumsq_s": float})
 
 
+def _sums_of_means(pairs) -> list:  # type: ignore[no-untyped-def]
+    columns = []
+    for d in DIMENSIONS:
+        value = pairs.c[d]
+        columns += [
+            func.count(value).label(f"{d}_n"),
+            func.sum(value).label(f"{d}_sum"),
+            func.sum(value * value).label(f"{d}_sumsq"),
+        ]
+    return columns
+
+
+def dimension_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """Per stakeholder and dimension: raters with an answer, and sums of their means.
+
+    A quarter reads stakeholder_quarters; a span of quarters merges each rater's quarters
+    from rater_quarters; only a month reads the ratings.
+    """
+    ids = scope.stakeholder_ids()
+    if period.grain is Grain.QUARTER:
+        sq = StakeholderQuarter
+        statement = select(
+            sq.stakeholder_id,
+            *(
+                column
+                for d in DIMENSIONS
+                for column in (
+                    getattr(sq, f"{d}_raters").label(f"{d}_n"),
+                    getattr(sq, f"{d}_sum").label(f"{d}_sum"),
+                    getattr(sq, f"{d}_sumsq").label(f"{d}_sumsq"),
+                )
+            ),
+        ).where(sq.quarter == period.quarters()[0])
+        if ids is not None:
+            statement = statement.where(sq.stakeholder_id.in_(ids))
+        return _long_dimensions(_frame(session, statement))
+    if period.whole_quarters:
+        rq = RaterQuarter
+        quarters = period.quarters()
+        means = [
+            (
+                func.sum(getattr(rq, f"{d}_sum")) / func.nullif(func.sum(getattr(rq, f"{d}_n")), 0)
+            ).label(d)
+            for d in DIMENSIONS
+        ]
+        statement = (
+            select(rq.stakeholder_id, rq.survivor_id, *means)
+            .where(rq.quarter.between(quarters[0], quarters[-1]))
+            .group_by(rq.stakeholder_id, rq.survivor_id)
+        )
+        if ids is not None:
+            statement = statement.where(rq.stakeholder_id.in_(ids))
+        pairs = statement.subquery()
+    else:
+        pairs = _scoped(
+            select(
+                Rating.stakeholder_id,
+                Rating.survivor_id,
+                *(func.avg(getattr(Rating, d)).label(d) for d in DIMENSIONS),
+            )
+            .where(in_period(period))
+            .group_by(Rating.stakeholder_id, Rating.survivor_id),
+            scope,
+        ).subquery()
+    statement = select(pairs.c.stakeholder_id, *_sums_of_means(pairs))
+    return _long_dimensions(_frame(session, statement.group_by(pairs.c.stakeholder_id)))
+
+
 def _share(column):  # type: ignore[no-untyped-def]
     return func.avg(case((column.is_(True), 1.0), (column.is_(False), 0.0)))
 
 
-def service_indicators(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
-    """Per stakeholder: share fully helped, share asked for money, median days (ratings)."""
+def _ratio(numerator, denominator):  # type: ignore[no-untyped-def]
+    return func.sum(numerator) * 1.0 / func.nullif(func.sum(denominator), 0)
+
+
+def histogram_median(histogram: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The median of `days` per group of `keys`, from counts of ratings per number of days.
+
+    As pandas' median of the expanded values would be: the mean of the two middle values
+    when the count is even.
+    """
+
+    def median(group: pd.DataFrame) -> float:
+        cumulative = group["ratings"].to_numpy().cumsum()
+        days = group["days"].to_numpy()
+        total = int(cumulative[-1])
+        low = days[np.searchsorted(cumulative, (total - 1) // 2, side="right")]
+        high = days[np.searchsorted(cumulative, total // 2, side="right")]
+        return (float(low) + float(high)) / 2
+
+    if histogram.empty:
+        index = pd.MultiIndex.from_arrays([[] for _ in keys], names=keys)
+        return pd.Series(index=index, dtype=float, name="median_days")
+    ordered = histogram.sort_values([*keys, "days"])
+    return ordered.groupby(keys).apply(median, include_groups=False).rename("median_days")
+
+
+def _indicator_frames(
+    session: Session, period: Period, scope: Scope, by: list
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Shares and median days grouped `by` stakeholder columns, for whole quarters.
+
+    Read from stakeholder_quarters and days_quarters, kept at write time.
+    """
+    sq, dq = StakeholderQuarter, DaysQuarter
+    first, last = period.quarters()[0], period.quarters()[-1]
+    names = [column.key for column in by]
     shares = _frame(
         session,
-        _scoped(
-            select(
-                Rating.stakeholder_id,
-                _share(Rating.fully_helped).label("share_helped"),
-                _share(Rating.asked_money).label("share_money"),
-            )
-            .where(in_period(period))
-            .group_by(Rating.stakeholder_id),
-            scope,
-        ),
+        select(
+            *by,
+            _ratio(sq.helped_yes, sq.helped_n).label("share_helped"),
+            _ratio(sq.money_yes, sq.money_n).label("share_money"),
+        )
+        .join(Stakeholder, Stakeholder.id == sq.stakeholder_id)
+        .where(sq.quarter.between(first, last), sq.submitted > 0, *scope.conditions())
+        .group_by(*by),
     )
-    days = _frame(
+    histogram = _frame(
         session,
-        _scoped(
-            select(Rating.stakeholder_id, Rating.days_taken).where(
-                in_period(period), Rating.days_taken.is_not(None)
-            ),
-            scope,
-        ),
+        select(*by, dq.days, func.sum(dq.ratings).label("ratings"))
+        .join(Stakeholder, Stakeholder.id == dq.stakeholder_id)
+        .where(dq.quarter.between(first, last), *scope.conditions())
+        .group_by(*by, dq.days),
     )
-    median = days.groupby("stakeholder_id")["days_taken"].median().rename("median_days")
+    return shares, histogram_median(histogram, names)
+
+
+def service_indicators(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """Per stakeholder: share fully helped, share asked for money, median days (ratings)."""
+    if period.whole_quarters:
+        shares, median = _indicator_frames(session, period, scope, [Stakeholder.id])
+        shares = shares.rename(columns={"id": "stakeholder_id"})
+        median.index.name = "stakeholder_id"
+    else:
+        shares = _frame(
+            session,
+            _scoped(
+                select(
+                    Rating.stakeholder_id,
+                    _share(Rating.fully_helped).label("share_helped"),
+                    _share(Rating.asked_money).label("share_money"),
+                )
+                .where(in_period(period))
+                .group_by(Rating.stakeholder_id),
+                scope,
+            ),
+        )
+        days = _frame(
+            session,
+            _scoped(
+                select(Rating.stakeholder_id, Rating.days_taken).where(
+                    in_period(period), Rating.days_taken.is_not(None)
+                ),
+                scope,
+            ),
+        )
+        median = days.groupby("stakeholder_id")["days_taken"].median().rename("median_days")
     return shares.join(median, on="stakeholder_id").astype(
         {"share_helped": float, "share_money": float, "median_days": float}
     )
@@ -300,32 +412,38 @@ def trend_sums(session: Session, period: Period, scope: Scope = EVERYWHERE) -> p
 
 def area_indicators(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
     """Per district × type: share fully helped, share asked for money, median days."""
-    shares = _frame(
-        session,
-        _scoped(
-            select(
-                Stakeholder.district_id,
-                Stakeholder.type_id,
-                _share(Rating.fully_helped).label("share_helped"),
-                _share(Rating.asked_money).label("share_money"),
-            )
-            .join(Stakeholder, Stakeholder.id == Rating.stakeholder_id)
-            .where(in_period(period))
-            .group_by(Stakeholder.district_id, Stakeholder.type_id),
-            scope,
-        ),
-    )
-    days = _frame(
-        session,
-        _scoped(
-            select(Stakeholder.district_id, Stakeholder.type_id, Rating.days_taken)
-            .join(Stakeholder, Stakeholder.id == Rating.stakeholder_id)
-            .where(in_period(period), Rating.days_taken.is_not(None)),
-            scope,
-        ),
-    )
-    median = days.groupby(["district_id", "type_id"])["days_taken"].median()
-    return shares.join(median.rename("median_days"), on=["district_id", "type_id"]).astype(
+    cell = ["district_id", "type_id"]
+    if period.whole_quarters:
+        shares, median = _indicator_frames(
+            session, period, scope, [Stakeholder.district_id, Stakeholder.type_id]
+        )
+    else:
+        shares = _frame(
+            session,
+            _scoped(
+                select(
+                    Stakeholder.district_id,
+                    Stakeholder.type_id,
+                    _share(Rating.fully_helped).label("share_helped"),
+                    _share(Rating.asked_money).label("share_money"),
+                )
+                .join(Stakeholder, Stakeholder.id == Rating.stakeholder_id)
+                .where(in_period(period))
+                .group_by(Stakeholder.district_id, Stakeholder.type_id),
+                scope,
+            ),
+        )
+        days = _frame(
+            session,
+            _scoped(
+                select(Stakeholder.district_id, Stakeholder.type_id, Rating.days_taken)
+                .join(Stakeholder, Stakeholder.id == Rating.stakeholder_id)
+                .where(in_period(period), Rating.days_taken.is_not(None)),
+                scope,
+            ),
+        )
+        median = days.groupby(cell)["days_taken"].median().rename("median_days")
+    return shares.join(median, on=cell).astype(
         {"share_helped": float, "share_money": float, "median_days": float}
     )
 
@@ -361,6 +479,46 @@ def item_means(session: Session, period: Period, stakeholder_ids: list[int]) -> 
     )
 
 
+def item_type_means(session: Session, period: Period, type_ids: list[int]) -> pd.DataFrame:
+    """Per type and scored item: the mean of all answers (0–100) — the yardstick a single
+    stakeholder's item means are compared with. Whole quarters read item_quarters.
+    """
+    if not type_ids:
+        return pd.DataFrame(columns=["type_id", "item_code", "item_type_mean"])
+    if period.whole_quarters:
+        iq = ItemQuarter
+        first, last = period.quarters()[0], period.quarters()[-1]
+        statement = (
+            select(
+                Stakeholder.type_id,
+                Item.code.label("item_code"),
+                (func.sum(iq.total) / func.sum(iq.answers)).label("item_type_mean"),
+            )
+            .join(Stakeholder, Stakeholder.id == iq.stakeholder_id)
+            .join(Item, Item.id == iq.item_id)
+            .where(iq.quarter.between(first, last), Stakeholder.type_id.in_(type_ids))
+            .group_by(Stakeholder.type_id, Item.code)
+        )
+    else:
+        statement = (
+            select(
+                Stakeholder.type_id,
+                Item.code.label("item_code"),
+                func.avg(Answer.normalised).label("item_type_mean"),
+            )
+            .join(Rating, Rating.id == Answer.rating_id)
+            .join(Stakeholder, Stakeholder.id == Rating.stakeholder_id)
+            .join(Item, Item.id == Answer.item_id)
+            .where(
+                in_period(period),
+                Answer.normalised.is_not(None),
+                Stakeholder.type_id.in_(type_ids),
+            )
+            .group_by(Stakeholder.type_id, Item.code)
+        )
+    return _frame(session, statement).astype({"item_type_mean": float})
+
+
 def approved_comments(
     session: Session, period: Period, stakeholder_ids: list[int], good_practice_only: bool = False
 ) -> pd.DataFrame:
@@ -383,15 +541,38 @@ def approved_comments(
 
 
 def headline(session: Session, period: Period, scope: Scope = EVERYWHERE) -> pd.DataFrame:
-    """One row: ratings, distinct survivors, stakeholders rated, shares helped and asked."""
-    statement = _scoped(
+    """One row: ratings, distinct survivors, stakeholders rated, shares helped and asked.
+
+    Whole quarters take the counts from stakeholder_quarters; the distinct survivors, which
+    cannot be summed across stakeholders, are counted from the ratings' covering index.
+    """
+    if not period.whole_quarters:
+        statement = _scoped(
+            select(
+                func.count().label("ratings"),
+                func.count(distinct(Rating.survivor_id)).label("n_raters"),
+                func.count(distinct(Rating.stakeholder_id)).label("stakeholders"),
+                _share(Rating.fully_helped).label("share_helped"),
+                _share(Rating.asked_money).label("share_money"),
+            ).where(in_period(period)),
+            scope,
+        )
+        return _frame(session, statement)
+    sq = StakeholderQuarter
+    first, last = period.quarters()[0], period.quarters()[-1]
+    raters = _scoped(
+        select(func.count(distinct(Rating.survivor_id))).where(in_period(period)), scope
+    )
+    statement = (
         select(
-            func.count().label("ratings"),
-            func.count(distinct(Rating.survivor_id)).label("n_raters"),
-            func.count(distinct(Rating.stakeholder_id)).label("stakeholders"),
-            _share(Rating.fully_helped).label("share_helped"),
-            _share(Rating.asked_money).label("share_money"),
-        ).where(in_period(period)),
-        scope,
+            func.coalesce(func.sum(sq.submitted), 0).label("ratings"),
+            raters.scalar_subquery().label("n_raters"),
+            func.count(distinct(sq.stakeholder_id)).label("stakeholders"),
+            _ratio(sq.helped_yes, sq.helped_n).label("share_helped"),
+            _ratio(sq.money_yes, sq.money_n).label("share_money"),
+        )
+        .select_from(sq)
+        .join(Stakeholder, Stakeholder.id == sq.stakeholder_id)
+        .where(sq.quarter.between(first, last), sq.submitted > 0, *scope.conditions())
     )
     return _frame(session, statement)

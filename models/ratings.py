@@ -148,13 +148,17 @@ class Comment(Base):
     rating: Mapped[Rating] = relationship(back_populates="comment")
 
 
+DIMENSION_NAMES = tuple(d.value for d in Dimension)
+
+
 class RaterQuarter(Base):
-    """One survivor's ratings of one stakeholder in one quarter: count and sum of scores.
+    """One survivor's ratings of one stakeholder in one quarter: counts and sums of scores.
 
     Derived at write time, like a rating's score. League tables count each survivor once
     (her mean); with this table a quarter's league table is one GROUP BY over narrow rows
-    instead of two over the ratings. `feedback.services.submit_rating` keeps it in step in
-    the same transaction; `rebuild_rater_quarters` recomputes it from the ratings.
+    instead of two over the ratings. Each dimension has its own count and sum, because a
+    rating may leave a dimension unanswered. `count_rating` keeps it in step in the same
+    transaction; `rebuild_derived` recomputes it from the ratings.
     """
 
     __tablename__ = "rater_quarters"
@@ -168,16 +172,27 @@ class RaterQuarter(Base):
     survivor_id: Mapped[int] = mapped_column(ForeignKey("survivors.id"), primary_key=True)
     ratings: Mapped[int] = mapped_column(Integer)
     score_sum: Mapped[float] = mapped_column(Float)
+    respect_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    respect_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    responsiveness_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    responsiveness_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    integrity_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    integrity_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    confidentiality_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    confidentiality_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<RaterQuarter {self.quarter}/{self.stakeholder_id}>"
 
 
 class StakeholderQuarter(Base):
-    """Per stakeholder and quarter: raters, ratings, and the sum and sum of squares of the
-    raters' means — everything a quarter's league table needs, in one row.
+    """Per stakeholder and quarter, everything a dashboard view needs, in one row.
 
-    Kept in step by `count_rater` at write time, like the rating's own score.
+    Raters, ratings, and the sum and sum of squares of the raters' means (overall and per
+    dimension); and over all ratings, scored or not: how many were submitted and the counts
+    behind the "fully helped" and "asked for money" shares. Kept in step by `count_rating`
+    at write time, like the rating's own score. `raters` is 0 for a stakeholder whose ratings
+    that quarter were all "don't know".
     """
 
     __tablename__ = "stakeholder_quarters"
@@ -188,9 +203,59 @@ class StakeholderQuarter(Base):
     ratings: Mapped[int] = mapped_column(Integer)
     sum_s: Mapped[float] = mapped_column(Float)
     sumsq_s: Mapped[float] = mapped_column(Float)
+    submitted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    helped_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    helped_yes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    money_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    money_yes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    respect_raters: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    respect_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    respect_sumsq: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    responsiveness_raters: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    responsiveness_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    responsiveness_sumsq: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    integrity_raters: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    integrity_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    integrity_sumsq: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    confidentiality_raters: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    confidentiality_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    confidentiality_sumsq: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<StakeholderQuarter {self.quarter}/{self.stakeholder_id}>"
+
+
+class ItemQuarter(Base):
+    """Per stakeholder, question and quarter: answers and their sum (0–100).
+
+    The type's mean for each question — the yardstick a profile and the best-practice
+    report compare a stakeholder with — is read from here instead of from every answer.
+    """
+
+    __tablename__ = "item_quarters"
+
+    quarter: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholders.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Float)
+
+
+class DaysQuarter(Base):
+    """Per stakeholder and quarter: how many ratings said the service took `days` days.
+
+    A histogram, so the median number of days needs no pass over the ratings.
+    """
+
+    __tablename__ = "days_quarters"
+
+    quarter: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholders.id"), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ratings: Mapped[int] = mapped_column(Integer)
+
+
+DERIVED_TABLES = (StakeholderQuarter, RaterQuarter, ItemQuarter, DaysQuarter)
 
 
 def _upsert(session, model, keys: dict, increments: dict):  # type: ignore[no-untyped-def]
@@ -203,58 +268,124 @@ def _upsert(session, model, keys: dict, increments: dict):  # type: ignore[no-un
     )
 
 
-def count_rater(session, rating: Rating) -> None:  # type: ignore[no-untyped-def]
-    """Add a newly stored rating to the derived per-rater and per-stakeholder quarter sums.
+def _moved_mean(count: int, total: float, value: float) -> tuple[float, float | None]:
+    """A rater's mean after and before `value` was added to her `count` values summing `total`."""
+    before = (total - value) / (count - 1) if count > 1 else None
+    return total / count, before
 
-    The rater's row returns its new count and sum, from which her mean before and after this
-    rating follow; the stakeholder's row then moves by the difference. Both are increments,
-    so concurrent writers cannot lose each other's updates.
+
+def _mean_increments(names: tuple[str, str, str], after: float, before: float | None) -> dict:
+    """How (raters, Σ means, Σ means²) move when one rater's mean goes from before to after."""
+    raters, total, squares = names
+    return {
+        raters: 1 if before is None else 0,
+        total: after - (before or 0.0),
+        squares: after * after - (before * before if before is not None else 0.0),
+    }
+
+
+def count_rating(session, rating: Rating) -> None:  # type: ignore[no-untyped-def]
+    """Add a newly stored rating to the derived quarter tables, in the writer's transaction.
+
+    The rater's row returns her new counts and sums, from which her mean before and after
+    this rating follow; the stakeholder's row then moves by the difference. Every change is
+    an increment, so concurrent writers cannot lose each other's updates.
     """
-    if rating.score is None:
-        return
     keys = {"quarter": rating.quarter, "stakeholder_id": rating.stakeholder_id}
-    rater = _upsert(
-        session,
-        RaterQuarter,
-        {**keys, "survivor_id": rating.survivor_id},
-        {"ratings": 1, "score_sum": rating.score},
-    )
-    count, total = session.execute(
-        rater.returning(RaterQuarter.ratings, RaterQuarter.score_sum)
-    ).one()
-    mean = total / count
-    before = (total - rating.score) / (count - 1) if count > 1 else None
-    session.execute(
-        _upsert(
-            session,
-            StakeholderQuarter,
-            keys,
-            {
-                "raters": 1 if before is None else 0,
-                "ratings": 1,
-                "sum_s": mean - (before or 0.0),
-                "sumsq_s": mean * mean - (before * before if before is not None else 0.0),
-            },
+    row: dict = {
+        "submitted": 1,
+        "helped_n": int(rating.fully_helped is not None),
+        "helped_yes": int(bool(rating.fully_helped)),
+        "money_n": int(rating.asked_money is not None),
+        "money_yes": int(bool(rating.asked_money)),
+        "raters": 0,
+        "ratings": 0,
+        "sum_s": 0.0,
+        "sumsq_s": 0.0,
+    }
+    for name in DIMENSION_NAMES:
+        row |= {f"{name}_raters": 0, f"{name}_sum": 0.0, f"{name}_sumsq": 0.0}
+    if rating.score is not None:
+        dimensions = {d: getattr(rating, d) for d in DIMENSION_NAMES}
+        rater_increments: dict = {"ratings": 1, "score_sum": rating.score}
+        for name, value in dimensions.items():
+            if value is not None:
+                rater_increments |= {f"{name}_n": 1, f"{name}_sum": value}
+        rater = _upsert(
+            session, RaterQuarter, {**keys, "survivor_id": rating.survivor_id}, rater_increments
         )
+        state = session.execute(rater.returning(*RaterQuarter.__table__.columns)).mappings().one()
+        after, before = _moved_mean(state["ratings"], state["score_sum"], rating.score)
+        row |= _mean_increments(("raters", "sum_s", "sumsq_s"), after, before)
+        row["ratings"] = 1
+        for name, value in dimensions.items():
+            if value is not None:
+                after, before = _moved_mean(state[f"{name}_n"], state[f"{name}_sum"], value)
+                names = (f"{name}_raters", f"{name}_sum", f"{name}_sumsq")
+                row |= _mean_increments(names, after, before)
+    session.execute(_upsert(session, StakeholderQuarter, keys, row))
+    for answer in rating.answers:
+        if answer.normalised is not None:
+            session.execute(
+                _upsert(
+                    session,
+                    ItemQuarter,
+                    {**keys, "item_id": answer.item_id},
+                    {"answers": 1, "total": answer.normalised},
+                )
+            )
+    if rating.days_taken is not None:
+        session.execute(
+            _upsert(session, DaysQuarter, {**keys, "days": rating.days_taken}, {"ratings": 1})
+        )
+
+
+def _dimension_sql(template: str) -> str:
+    return ", ".join(template.format(d=d) for d in DIMENSION_NAMES)
+
+
+# Dimension columns are spliced in from DIMENSION_NAMES, a constant: no input reaches the SQL.
+REBUILD = (
+    "INSERT INTO rater_quarters (quarter, stakeholder_id, survivor_id, ratings, score_sum, "  # noqa: S608
+    + _dimension_sql("{d}_n, {d}_sum")
+    + ") SELECT quarter, stakeholder_id, survivor_id, COUNT(score), SUM(score), "
+    + _dimension_sql("COUNT({d}), COALESCE(SUM({d}), 0)")
+    + " FROM ratings WHERE score IS NOT NULL GROUP BY quarter, stakeholder_id, survivor_id",
+    "INSERT INTO stakeholder_quarters (quarter, stakeholder_id, submitted, helped_n, "  # noqa: S608
+    "helped_yes, money_n, money_yes, raters, ratings, sum_s, sumsq_s, "
+    + _dimension_sql("{d}_raters, {d}_sum, {d}_sumsq")
+    + ") SELECT r.quarter, r.stakeholder_id, r.submitted, r.helped_n, r.helped_yes, "
+    "r.money_n, r.money_yes, COALESCE(a.raters, 0), COALESCE(a.ratings, 0), "
+    "COALESCE(a.sum_s, 0), COALESCE(a.sumsq_s, 0), "
+    + _dimension_sql("COALESCE(a.{d}_raters, 0), COALESCE(a.{d}_sum, 0), COALESCE(a.{d}_sumsq, 0)")
+    + " FROM (SELECT quarter, stakeholder_id, COUNT(*) AS submitted, "
+    "COUNT(fully_helped) AS helped_n, "
+    "SUM(CASE WHEN fully_helped THEN 1 ELSE 0 END) AS helped_yes, "
+    "COUNT(asked_money) AS money_n, SUM(CASE WHEN asked_money THEN 1 ELSE 0 END) AS money_yes "
+    "FROM ratings GROUP BY quarter, stakeholder_id) r LEFT JOIN (SELECT quarter, "
+    "stakeholder_id, COUNT(*) AS raters, SUM(ratings) AS ratings, "
+    "SUM(score_sum / ratings) AS sum_s, "
+    "SUM((score_sum / ratings) * (score_sum / ratings)) AS sumsq_s, "
+    + _dimension_sql(
+        "COUNT(NULLIF({d}_n, 0)) AS {d}_raters, "
+        "SUM({d}_sum / NULLIF({d}_n, 0)) AS {d}_sum, "
+        "SUM(({d}_sum / NULLIF({d}_n, 0)) * ({d}_sum / NULLIF({d}_n, 0))) AS {d}_sumsq"
     )
-
-
-REBUILD_RATER_QUARTERS = (
-    "INSERT INTO rater_quarters (quarter, stakeholder_id, survivor_id, ratings, score_sum) "
-    "SELECT quarter, stakeholder_id, survivor_id, COUNT(score), SUM(score) FROM ratings "
-    "WHERE score IS NOT NULL GROUP BY quarter, stakeholder_id, survivor_id"
-)
-REBUILD_STAKEHOLDER_QUARTERS = (
-    "INSERT INTO stakeholder_quarters (quarter, stakeholder_id, raters, ratings, sum_s, "
-    "sumsq_s) SELECT quarter, stakeholder_id, COUNT(*), SUM(ratings), "
-    "SUM(score_sum / ratings), SUM((score_sum / ratings) * (score_sum / ratings)) "
-    "FROM rater_quarters GROUP BY quarter, stakeholder_id"
+    + " FROM rater_quarters GROUP BY quarter, stakeholder_id) a "
+    "ON a.quarter = r.quarter AND a.stakeholder_id = r.stakeholder_id",
+    "INSERT INTO item_quarters (quarter, stakeholder_id, item_id, answers, total) "
+    "SELECT r.quarter, r.stakeholder_id, a.item_id, COUNT(*), SUM(a.normalised) "
+    "FROM answers a JOIN ratings r ON r.id = a.rating_id WHERE a.normalised IS NOT NULL "
+    "GROUP BY r.quarter, r.stakeholder_id, a.item_id",
+    "INSERT INTO days_quarters (quarter, stakeholder_id, days, ratings) "
+    "SELECT quarter, stakeholder_id, days_taken, COUNT(*) FROM ratings "
+    "WHERE days_taken IS NOT NULL GROUP BY quarter, stakeholder_id, days_taken",
 )
 
 
-def rebuild_rater_quarters(session) -> None:  # type: ignore[no-untyped-def]
-    """Recompute both derived tables from the ratings (after a bulk load)."""
-    session.execute(text("DELETE FROM stakeholder_quarters"))
-    session.execute(text("DELETE FROM rater_quarters"))
-    session.execute(text(REBUILD_RATER_QUARTERS))
-    session.execute(text(REBUILD_STAKEHOLDER_QUARTERS))
+def rebuild_derived(session) -> None:  # type: ignore[no-untyped-def]
+    """Recompute every derived quarter table from the ratings (after a bulk load)."""
+    for model in DERIVED_TABLES:
+        session.execute(text(f"DELETE FROM {model.__tablename__}"))  # noqa: S608 - fixed names
+    for statement in REBUILD:
+        session.execute(text(statement))

@@ -26,7 +26,7 @@ from models import (
 )
 from models.codes import generate_code, hash_code
 from models.database import db
-from models.ratings import count_rater
+from models.ratings import count_rating
 
 from .conftest import CODE_KEY
 
@@ -142,5 +142,5 @@ def rate(
     )
     db.session.add(rating)
     db.session.flush()
-    count_rater(db.session, rating)
+    count_rating(db.session, rating)
     return rating

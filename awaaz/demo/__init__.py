@@ -14,18 +14,16 @@ from models import (
     Answer,
     Comment,
     District,
-    RaterQuarter,
     Rating,
     Role,
     Setting,
     Stakeholder,
-    StakeholderQuarter,
     StakeholderSuggestion,
     Survivor,
     User,
 )
 from models.audit import record
-from models.ratings import rebuild_rater_quarters
+from models.ratings import DERIVED_TABLES, rebuild_derived
 from models.reference import load_reference_data
 
 from ..passwords import hash_password
@@ -91,7 +89,7 @@ def seed_demo(
             progress=shown.update if shown else lambda n: None,
         )
     _fix_sequences(session)
-    rebuild_rater_quarters(session)
+    rebuild_derived(session)
     session.merge(Setting(key=DEMO_MARKER, value=f"seed={seed} ratings={ratings}"))
     record(session, "demo.seeded", detail={"seed": seed, "ratings": ratings})
     session.commit()
@@ -107,8 +105,7 @@ def seed_demo(
 
 def _wipe(session: Session) -> None:
     for model in (
-        StakeholderQuarter,
-        RaterQuarter,
+        *DERIVED_TABLES,
         Comment,
         Answer,
         Rating,

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from .. import cache, engine, figures, metrics, queries
-from ..queries import Scope
 from .filters import Filters
 from .labels import dimension_names, item_names, type_names
 
@@ -416,16 +415,16 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
             ),
         ]
     type_id = int(row.iloc[0]["type_id"])
-    peers = queries.stakeholder_directory(session, Scope(type_id=type_id))
-    peer_ids = tuple(int(i) for i in peers["stakeholder_id"])
-    everyone = cache.remember(
+    own_items = queries.item_means(session, filters.period, [stakeholder_id])
+    yardstick = cache.remember(
         session,
-        "item_means",
-        (filters.period, peer_ids),
-        lambda: queries.item_means(session, filters.period, list(peer_ids)),
+        "item_type_means",
+        (filters.period, type_id),
+        lambda: queries.item_type_means(session, filters.period, [type_id]),
     )
-    compared = metrics.strongest_items(everyone.assign(type_id=type_id), top=50)
-    compared = compared[compared["stakeholder_id"] == stakeholder_id]
+    compared = metrics.strongest_items(
+        own_items.assign(type_id=type_id), top=50, type_means=yardstick
+    )
     names = item_names(session)
     compared = compared.assign(item=compared["item_code"].map(names))
     indicators = _cached("indicators", session, filters.period, filters.settings, own).frame

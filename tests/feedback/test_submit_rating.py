@@ -17,13 +17,12 @@ from feedback.services import (
 from models import (
     Answer,
     Comment,
-    RaterQuarter,
     Rating,
     Stakeholder,
-    StakeholderQuarter,
     Survivor,
 )
 from models.database import db
+from models.ratings import DERIVED_TABLES, rebuild_derived
 from tests.conftest import make_config
 from tests.factories import StakeholderFactory, SurvivorFactory, submission
 
@@ -135,10 +134,8 @@ def committed(database_url):
         rating_ids = select(Rating.id).where(Rating.survivor_id == survivor.id)
         db.session.execute(delete(Answer).where(Answer.rating_id.in_(rating_ids)))
         db.session.execute(delete(Comment).where(Comment.rating_id.in_(rating_ids)))
-        db.session.execute(delete(RaterQuarter).where(RaterQuarter.survivor_id == survivor.id))
-        db.session.execute(
-            delete(StakeholderQuarter).where(StakeholderQuarter.stakeholder_id == stakeholder.id)
-        )
+        for model in DERIVED_TABLES:
+            db.session.execute(delete(model).where(model.stakeholder_id == stakeholder.id))
         db.session.execute(delete(Rating).where(Rating.survivor_id == survivor.id))
         db.session.execute(delete(Survivor).where(Survivor.id == survivor.id))
         db.session.execute(delete(Stakeholder).where(Stakeholder.id == stakeholder.id))
@@ -178,47 +175,46 @@ def test_concurrent_resubmissions_store_one_rating(committed):
     assert stored == 1
 
 
-def test_rater_quarters_follow_the_ratings(session):
-    """The derived per-rater table equals a fresh aggregation of the ratings."""
-    from sqlalchemy import text
+def _derived_snapshot(session) -> dict:
+    snapshot = {}
+    for model in DERIVED_TABLES:
+        keys = [c.name for c in model.__table__.primary_key.columns]
+        rows = session.execute(select(model.__table__).order_by(*keys)).mappings().all()
+        snapshot[model.__tablename__] = [dict(row) for row in rows]
+    return snapshot
 
-    from models.ratings import REBUILD_RATER_QUARTERS
 
+def test_derived_quarter_tables_follow_the_ratings(session):
+    """What count_rating keeps at write time equals a fresh aggregation of the ratings.
+
+    Survivors rate the same offices several times, leave dimensions unanswered with
+    "don't know" and answer every indicator, so each derived column moves.
+    """
     survivors = [SurvivorFactory() for _ in range(3)]
     offices = [StakeholderFactory() for _ in range(2)]
-    for i in range(7):
-        answers = {"overall": str(1 + i % 5)}
-        sub = submission(survivors[i % 3], offices[i % 2])
-        submit_rating(
-            session,
-            submission(survivors[i % 3], offices[i % 2], answers={**sub.answers, **answers}),
-        )
-    kept = session.execute(
-        text(
-            "SELECT quarter, stakeholder_id, survivor_id, ratings, score_sum FROM rater_quarters "
-            "ORDER BY 1, 2, 3"
-        )
-    ).all()
-    fresh = session.execute(
-        text(
-            REBUILD_RATER_QUARTERS.split(" SELECT ", 1)[1].join(["SELECT ", ""])
-            + " ORDER BY 1, 2, 3"
-        )
-    ).all()
-    assert [tuple(r[:4]) for r in kept] == [tuple(r[:4]) for r in fresh]
-    assert [r[4] for r in kept] == pytest.approx([r[4] for r in fresh])
-    assert sum(r[3] for r in kept) == 7
-    from models.ratings import REBUILD_STAKEHOLDER_QUARTERS
-
-    kept = session.execute(
-        text(
-            "SELECT quarter, stakeholder_id, raters, ratings, sum_s, sumsq_s "
-            "FROM stakeholder_quarters ORDER BY 1, 2"
-        )
-    ).all()
-    # The rebuild query's SELECT, run on its own: constant SQL from our module.
-    rebuild_select = "SELECT " + REBUILD_STAKEHOLDER_QUARTERS.split(" SELECT ", 1)[1]
-    fresh = session.execute(text(rebuild_select + " ORDER BY 1, 2")).all()
-    assert [tuple(r[:4]) for r in kept] == [tuple(r[:4]) for r in fresh]
-    for ours, theirs in zip(kept, fresh, strict=True):
-        assert ours[4:] == pytest.approx(theirs[4:])
+    base = submission(survivors[0], offices[0]).answers
+    for i in range(11):
+        answers = {
+            **base,
+            "overall": str(1 + i % 5),
+            "money": ("yes", "no", "dk")[i % 3],
+            "helped": ("yes", "partly", "no")[i % 3],
+            "days": str(i % 4 * 5),
+        }
+        if i % 3 == 0:  # the respect dimension left as "don't know"
+            answers["respect"] = "dk"
+        if i % 5 == 0:
+            answers = {code: "dk" for code in base}  # nothing scored at all
+        sub = submission(survivors[i % 3], offices[i % 2], answers=answers)
+        submit_rating(session, sub)
+    kept = _derived_snapshot(session)
+    assert sum(row["submitted"] for row in kept["stakeholder_quarters"]) == 11
+    rebuild_derived(session)
+    fresh = _derived_snapshot(session)
+    assert kept.keys() == fresh.keys()
+    for table in kept:
+        assert len(kept[table]) == len(fresh[table]), table
+        for ours, theirs in zip(kept[table], fresh[table], strict=True):
+            assert ours.keys() == theirs.keys()
+            for column, value in ours.items():
+                assert value == pytest.approx(theirs[column], abs=1e-9), (table, column)
