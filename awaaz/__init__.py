@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from models.database import configure_engine, db
 
-from . import access, auth, headers, i18n
+from . import access, admin, auth, enrol, errors, headers, i18n
 from .config import from_environment
 
 compress = Compress()
@@ -50,8 +50,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     # Survivors on slow mobile networks pay for every byte: compress text responses.
     compress.init_app(app)
+    _name_cookies(app)
     auth.init_app(app)
+    app.register_blueprint(enrol.bp)
+    app.register_blueprint(admin.bp)
     access.init_app(app)
+    errors.init_app(app)
     headers.init_app(app)
 
     from feedback import views as feedback_views
@@ -65,6 +69,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(mis_views.bp)
     init_dashboard(app)
+    headers.allow_dash(app, "/mis/", app.extensions["awaaz_dash"])
+    headers.allow_dash(app, "/mis/funder/", app.extensions["awaaz_funder_dash"])
     _exempt_dash_callbacks(app)
     app.add_url_rule("/healthz", "healthz", healthz)
 
@@ -72,6 +78,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+def _name_cookies(app: Flask) -> None:
+    """`__Host-` cookies over https: the browser then refuses them from http, from another
+    path, or set by a subdomain, so they cannot be planted or read by a neighbour site."""
+    secure = app.config.get("SESSION_COOKIE_SECURE", False)
+    app.config.setdefault("AWAAZ_COOKIE_PREFIX", "__Host-" if secure else "")
+    if app.config.get("SESSION_COOKIE_NAME") in (None, "session"):
+        app.config["SESSION_COOKIE_NAME"] = app.config["AWAAZ_COOKIE_PREFIX"] + "awaaz"
 
 
 def _exempt_dash_callbacks(app: Flask) -> None:

@@ -1,8 +1,11 @@
-"""Who may reach which part of the app: one table, enforced before every request.
+"""Who may reach which route: one table, kept as data, enforced before every request.
 
-Rules match by path prefix, longest first, so every route under a prefix — including every
-route Dash adds under /mis/ (its layout, its `_dash-update-component` callbacks, its
-component files) — is covered without listing it. Survivor pages and sign-in are public.
+Each entry names a route pattern — a Flask rule exactly, or a prefix of rules ending in `*` —
+and the roles that may use it: the staff roles, plus `anonymous` (nobody signed in) and
+`survivor` (a survivor who has entered her code). The longest matching pattern wins. A route
+that matches no entry is refused: a new route is closed until someone writes down who may
+use it, and `tests/awaaz/test_access_matrix.py` walks every route × role against this table.
+Record-level rules (a field worker sees only her district) live in the views that load records.
 """
 
 from __future__ import annotations
@@ -10,46 +13,95 @@ from __future__ import annotations
 from flask import Flask, abort, jsonify, redirect, request, url_for
 from flask_login import current_user
 
+from feedback import flow
 from models import Role
 from models.audit import record
 from models.database import db
 
-STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF})
-FUNDER_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.FUNDER})
+ANONYMOUS, SURVIVOR = "anonymous", "survivor"
+ROLES = (ANONYMOUS, SURVIVOR, *(r.value for r in Role))
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = frozenset(r.value for r in Role)
+ADMIN = frozenset({Role.ADMIN.value})
+STAFF = frozenset({Role.ADMIN.value, Role.STAFF.value})
+FUNDER = frozenset({Role.ADMIN.value, Role.STAFF.value, Role.FUNDER.value})
+FIELD = frozenset({Role.ADMIN.value, Role.FIELD.value})
+DEVICE = frozenset({Role.ADMIN.value, Role.STAFF.value, Role.FIELD.value})
+SURVIVORS = frozenset({SURVIVOR})
 
-# (path prefix, roles allowed); anything not listed is public.
-RULES: list[tuple[str, frozenset]] = [
-    ("/mis/funder/", FUNDER_ROLES),
-    ("/mis/export/funder-summary.", FUNDER_ROLES),
-    ("/mis/report/funder.", FUNDER_ROLES),
-    ("/mis/", STAFF_ROLES),
-]
+RULES: dict[str, frozenset[str]] = {
+    # The survivor app: open to all until she has entered her code, then hers alone.
+    "/": EVERYONE,
+    "/<lang>/": EVERYONE,
+    "/<lang>/whom*": SURVIVORS,
+    "/<lang>/noted": SURVIVORS,
+    "/<lang>/help": SURVIVORS,
+    "/<lang>/questions": SURVIVORS,
+    "/<lang>/thanks": EVERYONE,  # her session has already ended when she reads it
+    "/<lang>/reset": EVERYONE,
+    "/exit": EVERYONE,
+    "/s/*": EVERYONE,
+    "/static/*": EVERYONE,
+    "/healthz": EVERYONE,
+    # Staff sign-in and the console.
+    "/staff/login": EVERYONE,
+    "/staff/logout": EVERYONE,
+    "/staff/lang/<lang>": EVERYONE,
+    "/staff/": SIGNED_IN,
+    "/staff/kiosk": DEVICE,
+    "/staff/enrol*": FIELD,
+    "/staff/admin/*": ADMIN,
+    # The MIS: every Dash route under each prefix is covered by the prefix.
+    "/mis/*": STAFF,
+    "/mis/funder/*": FUNDER,
+    "/mis/export/league-table.*": STAFF,
+    "/mis/export/funder-summary.*": FUNDER,
+    "/mis/report.pdf": STAFF,
+    "/mis/report/funder.pdf": FUNDER,
+}
 
 
-def allowed_roles(path: str) -> frozenset | None:
-    """The roles that may open `path` (longest matching prefix wins), or None if public."""
-    for prefix, roles in sorted(RULES, key=lambda rule: len(rule[0]), reverse=True):
-        if path.startswith(prefix) or path == prefix.rstrip("/"):
-            return roles
-    return None
+def allowed_roles(rule: str) -> frozenset[str] | None:
+    """The roles that may use the route `rule` (longest matching pattern), or None if unlisted."""
+    best: tuple[int, frozenset[str]] | None = None
+    for pattern, roles in RULES.items():
+        prefix = pattern.endswith("*")
+        stem = pattern.rstrip("*")
+        matches = rule.startswith(stem) if prefix else rule == pattern
+        if matches and (best is None or len(stem) > best[0]):
+            best = (len(stem), roles)
+    return None if best is None else best[1]
+
+
+def current_role() -> str:
+    if current_user.is_authenticated:
+        return str(current_user.role)
+    return SURVIVOR if flow.current() is not None else ANONYMOUS
 
 
 def enforce():  # type: ignore[no-untyped-def]
-    roles = allowed_roles(request.path)
+    if request.url_rule is None:
+        return None  # no such route: 404 or 405 follows
+    roles = allowed_roles(request.url_rule.rule)
     if roles is None:
+        refuse()
+    role = current_role()
+    if role in roles:
         return None
+    if roles == SURVIVORS:  # her session ended (or never began): back to the code page
+        return redirect(url_for("feedback.enter_code", lang=request.view_args["lang"]), 303)
     if not current_user.is_authenticated:
         if request.method == "GET" and "_dash" not in request.path:
             return redirect(url_for("staff.login", next=request.path))
         return jsonify(error="sign in first"), 401
-    if current_user.role not in roles:
-        refuse()
+    refuse()
     return None
 
 
 def refuse() -> None:
-    """Audit the refusal of the signed-in user's request, then answer 403."""
-    record(db.session, "access.refused", actor=current_user, detail={"path": request.path[:200]})
+    """Audit the refusal of the request, then answer 403."""
+    actor = current_user if current_user.is_authenticated else None
+    record(db.session, "access.refused", actor=actor, detail={"path": request.path[:200]})
     db.session.commit()
     abort(403)
 

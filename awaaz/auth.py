@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -20,7 +17,7 @@ from models import District, Role, User
 from models.audit import record
 from models.database import db
 
-from .access import refuse
+from . import sessions as staff_sessions
 from .i18n import STAFF_LANGUAGES
 from .passwords import verify_password
 
@@ -33,36 +30,32 @@ LOCKOUT = dt.timedelta(minutes=30)
 
 
 class StaffUser(UserMixin):
-    """What Flask-Login keeps for a signed-in user: the id, role and district, nothing else."""
+    """What Flask-Login keeps for a signed-in user: id, role, district and session token.
 
-    def __init__(self, user: User) -> None:
+    The session cookie holds `get_id()`, i.e. the user id and the token of a server-side
+    session (awaaz/sessions.py); the token's row decides whether the cookie still signs in.
+    """
+
+    def __init__(self, user: User, token: str) -> None:
         self.id = user.id
         self.email = user.email
         self.role = Role(user.role)
         self.district_id = user.district_id
+        self.token = token
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.token}"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> StaffUser | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return StaffUser(user) if user is not None and user.active else None
-
-
-def role_required(*roles: Role) -> Callable:
-    """Refuse a view to anyone not signed in with one of `roles` (admins pass everywhere)."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if current_user.role is not Role.ADMIN and current_user.role not in roles:
-                refuse()
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
+def load_user(cookie_id: str) -> StaffUser | None:
+    user_id, _, token = cookie_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = staff_sessions.resolve(db.session, token, dt.datetime.now(dt.UTC))
+    if user is None or user.id != int(user_id):
+        return None
+    return StaffUser(user, token)
 
 
 class LoginForm(FlaskForm):
@@ -108,7 +101,8 @@ def login():
             error = _l("That e-mail and password do not match an active account.")
         else:
             session.clear()  # nothing from before sign-in (e.g. a survivor session) carries over
-            login_user(StaffUser(user))
+            token = staff_sessions.start(db.session, user, dt.datetime.now(dt.UTC))
+            login_user(StaffUser(user, token))
             record(db.session, "login.succeeded", actor=user)
             db.session.commit()
             return redirect(url_for("staff.index"))
@@ -119,6 +113,7 @@ def login():
 def logout():
     """Sign out and tell the browser to forget this site's storage."""
     if current_user.is_authenticated:
+        staff_sessions.end(db.session, current_user.token, dt.datetime.now(dt.UTC))
         record(db.session, "logout", actor=current_user)
         db.session.commit()
     logout_user()
@@ -129,14 +124,12 @@ def logout():
 
 
 @bp.get("/")
-@role_required(Role.STAFF, Role.FIELD, Role.FUNDER)
 def index():
     """The staff console: links to the pages this role may use."""
     return render_template("staff/index.html")
 
 
 @bp.route("/kiosk", methods=["GET", "POST"])
-@role_required(Role.STAFF, Role.FIELD)
 def kiosk():
     """Switch this device into kiosk mode for a district, then sign the staff member out.
 
@@ -153,6 +146,7 @@ def kiosk():
                 target_type="district",
                 target_id=chosen,
             )
+            staff_sessions.end(db.session, current_user.token, dt.datetime.now(dt.UTC), "kiosk")
             db.session.commit()
             logout_user()
             session.clear()

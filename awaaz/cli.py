@@ -9,13 +9,13 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
-from models import AgeBand, Block, District, Role, Survivor, User
+from models import AgeBand, Block, District, Role, User
 from models.audit import record
-from models.codes import generate_code, hash_code
 from models.database import db
 from models.reference import load_reference_data
 
 from . import migrate
+from .enrolment import issue_codes
 from .passwords import WeakPassword, hash_password
 
 
@@ -104,23 +104,14 @@ def issue_codes_command(
         ).first()
         if block_row is None:
             raise click.UsageError(f"no block called {block!r} in {place.name}")
-    key = current_app.config["AWAAZ_CODE_KEY"]
-    codes = [generate_code() for _ in range(count)]
-    for code in codes:
-        db.session.add(
-            Survivor(
-                code_hash=hash_code(key, code.replace("-", "")),
-                district=place,
-                block=block_row,
-                age_band=AgeBand(age_band) if age_band else None,
-            )
-        )
-    record(
+    codes = issue_codes(
         db.session,
-        "codes.issued",
-        target_type="district",
-        target_id=place.id,
-        detail={"count": count, "via": "cli"},
+        current_app.config["AWAAZ_CODE_KEY"],
+        place,
+        count,
+        block=block_row,
+        age_band=AgeBand(age_band) if age_band else None,
+        via="cli",
     )
     db.session.commit()
     click.echo("\n".join(codes))

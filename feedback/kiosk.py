@@ -14,13 +14,18 @@ COOKIE = "awaaz_kiosk"
 MAX_AGE = 365 * 24 * 3600
 
 
+def cookie_name() -> str:
+    """`__Host-awaaz_kiosk` over https (see awaaz._name_cookies), `awaaz_kiosk` on plain http."""
+    return current_app.config.get("AWAAZ_COOKIE_PREFIX", "") + COOKIE
+
+
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="awaaz-kiosk")
 
 
 def kiosk_district() -> int | None:
     """The district this device is a kiosk for, or None when it is not a kiosk."""
-    token = request.cookies.get(COOKIE)
+    token = request.cookies.get(cookie_name())
     if not token:
         return None
     try:
@@ -32,7 +37,7 @@ def kiosk_district() -> int | None:
 
 def switch_on(response: Response, district_id: int) -> Response:
     response.set_cookie(
-        COOKIE,
+        cookie_name(),
         _serializer().dumps({"district": district_id}),
         max_age=MAX_AGE,
         httponly=True,
@@ -43,5 +48,7 @@ def switch_on(response: Response, district_id: int) -> Response:
 
 
 def switch_off(response: Response) -> Response:
-    response.delete_cookie(COOKIE)
+    response.delete_cookie(
+        cookie_name(), secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Strict"
+    )
     return response

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from models import settings as programme
+
 from . import metrics, queries
 from .periods import Period
 from .privacy import FunderView, StaffView, for_funder, for_staff
@@ -69,11 +71,19 @@ class Settings:
     prior_weight: float = 5.0
 
     @classmethod
-    def from_config(cls, config) -> Settings:  # type: ignore[no-untyped-def]
-        """The settings of a Flask app's configuration."""
+    def from_config(cls, config, session: Session | None = None) -> Settings:  # type: ignore[no-untyped-def]
+        """The settings of a Flask app's configuration, raised by an admin's where higher.
+
+        The environment's thresholds are floors: a setting saved in the database can make
+        suppression stricter, never looser.
+        """
+        k_staff, k_funder = config["AWAAZ_K_STAFF"], config["AWAAZ_K_FUNDER"]
+        if session is not None:
+            k_staff = max(k_staff, programme.read_int(session, programme.K_STAFF))
+            k_funder = max(k_funder, programme.read_int(session, programme.K_FUNDER))
         return cls(
-            k_staff=config["AWAAZ_K_STAFF"],
-            k_funder=config["AWAAZ_K_FUNDER"],
+            k_staff=k_staff,
+            k_funder=max(k_funder, k_staff),
             prior_weight=config["AWAAZ_PRIOR_WEIGHT"],
         )
 

@@ -27,7 +27,7 @@ CONTENT_TYPES = {
 
 
 def settings() -> engine.Settings:
-    return engine.Settings.from_config(current_app.config)
+    return engine.Settings.from_config(current_app.config, db.session)
 
 
 def latest_quarter() -> Period | None:

@@ -28,7 +28,7 @@ from .ratings import (
 from .settings import Setting
 from .stakeholders import Service, Stakeholder, StakeholderSuggestion, StakeholderType
 from .survivors import AgeBand, Survivor
-from .users import Role, User
+from .users import Role, StaffSession, User
 
 __all__ = [
     "DONT_KNOW",
@@ -55,6 +55,7 @@ __all__ = [
     "RaterQuarter",
     "Service",
     "Setting",
+    "StaffSession",
     "StakeholderQuarter",
     "Stakeholder",
     "StakeholderSuggestion",

@@ -36,3 +36,25 @@ class User(Base):
     locked_until: Mapped[dt.datetime | None]
 
     district: Mapped[District | None] = relationship()
+
+
+class StaffSession(Base):
+    """A signed-in staff session, kept on the server so that it can really end.
+
+    The browser's cookie carries only a random token; its SHA-256 is stored here. Sign-out,
+    a disabled account, 30 minutes idle or 12 hours in all end the row, and a cookie whose
+    row has ended signs nobody in — even a copy captured before sign-out.
+    """
+
+    __tablename__ = "staff_sessions"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[intpk]
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()

@@ -216,8 +216,9 @@ def init_dashboard(server: Flask) -> Dash:
     )
     app.layout = layout
     register_callbacks(app)
-    init_funder_dashboard(server)
+    funder = init_funder_dashboard(server)
     server.extensions["awaaz_dash"] = app
+    server.extensions["awaaz_funder_dash"] = funder
     return app
 
 

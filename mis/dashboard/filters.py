@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Block, District, RaterQuarter, StakeholderType
+from models.database import db
 
 from ..engine import Settings
 from ..periods import Period
@@ -24,7 +25,7 @@ class Filters:
 
 
 def settings() -> Settings:
-    return Settings.from_config(current_app.config)
+    return Settings.from_config(current_app.config, db.session)
 
 
 def period_options(session: Session, months: bool = True) -> list[dict]:

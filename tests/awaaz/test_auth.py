@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from awaaz.auth import MAX_FAILURES, role_required
+from awaaz.auth import MAX_FAILURES
 from models import AuditEvent, Role
 from tests.factories import UserFactory
 
@@ -59,27 +59,6 @@ def test_the_console_sends_anonymous_visitors_to_sign_in(client):
     response = client.get("/staff/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/staff/login")
-
-
-@pytest.fixture
-def staff_only(app):
-    @role_required(Role.STAFF)
-    def secret():
-        return "secret"
-
-    app.add_url_rule("/test-staff-only", "staff_only", secret)
-
-
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [(Role.STAFF, 200), (Role.ADMIN, 200), (Role.FUNDER, 403), (Role.FIELD, 403)],
-)
-def test_role_required_admits_only_the_named_roles(client, auth, session, staff_only, role, status):
-    UserFactory(email="someone@example.org", role=role)
-    auth.login("someone@example.org")
-    assert client.get("/test-staff-only").status_code == status
-    if status == 403:
-        assert actions(session)[-1] == "access.refused"
 
 
 def test_sign_out_ends_the_session_and_clears_site_data(client, auth):

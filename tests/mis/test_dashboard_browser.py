@@ -44,6 +44,13 @@ def sign_in(page, server, who):
 def test_staff_filter_the_league_table_and_open_a_profile(browser, server):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # Dash runs under default-src 'self' with hashes for its inline script: any violation
+    # (a blocked script or style) shows up in the console.
+    violations = []
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and violations.append(m.text[:200]),
+    )
     sign_in(page, server, STAFF)
     page.goto(f"{server.url}/mis/")
     expect(page.locator(".card-value").first).to_be_visible(timeout=30_000)
@@ -69,6 +76,7 @@ def test_staff_filter_the_league_table_and_open_a_profile(browser, server):
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     page.screenshot(path=OUTPUT / "mis-funnel.png", full_page=True)
     page.close()
+    assert violations == []
 
 
 def test_a_funder_sees_the_summary_and_is_refused_the_rest(browser, server):

@@ -1,0 +1,47 @@
+"""Error pages outside the survivor app: short, in the reader's language, never a traceback.
+
+The survivor pages have their own (feedback/views.py). Here, a JSON client (Dash callbacks,
+and later the API) gets JSON; a browser gets a plain page. Unexpected errors are logged with
+the request's method and route only — never form data, which may hold a survivor's words.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: lambda: _("This request could not be understood. Please go back and try again."),
+    401: lambda: _("Please sign in to see this page."),
+    403: lambda: _("You do not have access to this page."),
+    404: lambda: _("There is no page at this address."),
+    405: lambda: _("This page cannot be used that way."),
+    429: lambda: _("Too many tries. Please wait a while and try again."),
+}
+
+
+def _wants_json() -> bool:
+    return request.is_json or "_dash" in request.path or request.path.startswith("/api/")
+
+
+def handle(error: HTTPException):  # type: ignore[no-untyped-def]
+    code = error.code or 500
+    message = MESSAGES.get(code, lambda: _("Something went wrong on our side. Please try again."))()
+    if _wants_json():
+        return jsonify(error=message, status=code), code
+    return render_template("staff/error.html", message=message, code=code), code
+
+
+def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    if isinstance(error, HTTPException):
+        return handle(error)
+    # The traceback goes to the server log; the reader sees only a plain sentence.
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.url_rule)
+    return handle(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, handle)
+    app.register_error_handler(Exception, handle_unexpected)
