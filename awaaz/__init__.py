@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from models.database import configure_engine, db
 
-from . import access, admin, auth, enrol, errors, headers, i18n
+from . import access, admin, auth, enrol, errors, headers, i18n, logs
 from .config import from_environment
 
 compress = Compress()
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
+    logs.init_app(app)
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():

@@ -36,6 +36,7 @@ from models.ratings import rebuild_derived
 from models.stakeholders import SuggestionStatus
 
 from . import sessions as staff_sessions
+from .forms import options
 from .passwords import WeakPassword, hash_password
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -56,7 +57,7 @@ def _district_choices(blank: bool = True) -> list[tuple[int, str]]:
 
 class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in Role])
+    role = SelectField(_l("Role"), choices=options((r.value, r.value) for r in Role))
     district = SelectField(_l("District (field workers)"), coerce=int)
     password = PasswordField(
         _l("First password (at least 12 characters)"), validators=[DataRequired()]
@@ -64,7 +65,7 @@ class UserForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in Role])
+    role = SelectField(_l("Role"), choices=options((r.value, r.value) for r in Role))
     district = SelectField(_l("District (field workers)"), coerce=int)
     active = BooleanField(_l("Account active"))
     password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional()])
@@ -73,7 +74,7 @@ class UserEditForm(FlaskForm):
 @bp.route("/users", methods=["GET", "POST"])
 def users():
     form = UserForm()
-    form.district.choices = _district_choices()
+    form.district.choices = options(_district_choices())
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
@@ -117,7 +118,7 @@ def edit_user(user_id: int):
     )
     if request.method == "POST":
         form = UserEditForm()
-    form.district.choices = _district_choices()
+    form.district.choices = options(_district_choices())
     if form.validate_on_submit():
         if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
             flash(_l("You cannot remove your own admin rights or disable yourself."), "error")
@@ -179,10 +180,12 @@ class MergeForm(FlaskForm):
 def _stakeholder_form(obj: Stakeholder | None = None) -> StakeholderForm:
     form = StakeholderForm(obj=obj)
     types = db.session.scalars(select(StakeholderType).order_by(StakeholderType.sort_order))
-    form.type_id.choices = [(t.id, t.label) for t in types]
-    form.district_id.choices = _district_choices(blank=False)
+    form.type_id.choices = options((t.id, t.label) for t in types)
+    form.district_id.choices = options(_district_choices(blank=False))
     blocks = db.session.scalars(select(Block).order_by(Block.name))
-    form.block_id.choices = [(0, "—")] + [(b.id, f"{b.name} ({b.district.name})") for b in blocks]
+    form.block_id.choices = options(
+        [(0, "—")] + [(b.id, f"{b.name} ({b.district.name})") for b in blocks]
+    )
     if obj is not None and request.method == "GET":
         form.block_id.data = obj.block_id or 0
     return form
@@ -352,7 +355,7 @@ class BlockForm(FlaskForm):
 @bp.route("/geography", methods=["GET", "POST"])
 def geography():
     form = BlockForm()
-    form.district.choices = _district_choices(blank=False)
+    form.district.choices = options(_district_choices(blank=False))
     if form.validate_on_submit():
         name = form.name.data.strip()
         exists = db.session.scalar(

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import CSRFProtect, FlaskForm
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from feedback import kiosk as kiosk_mode
+from feedback.limits import limiter
 from models import District, Role, User
 from models.audit import record
 from models.database import db
@@ -26,6 +28,9 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 MAX_FAILURES = 6
+# Per network address, across all accounts: slows a password sprayer that tries one password
+# on many accounts and so never trips any one account's lock-out.
+SIGN_IN_LIMITS = "10 per minute;50 per hour"
 LOCKOUT = dt.timedelta(minutes=30)
 
 
@@ -88,7 +93,12 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def _refused(response) -> bool:  # type: ignore[no-untyped-def]
+    return response.status_code == 401
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMITS, methods=["POST"], key_func=get_remote_address, deduct_when=_refused)
 def login():
     """Sign a staff member in. Unknown e-mail and wrong password get the same answer."""
     form = LoginForm()

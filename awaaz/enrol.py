@@ -29,6 +29,7 @@ from models.codes import CodeFormatError, hash_code, normalise_code
 from models.database import db
 
 from .enrolment import MAX_CODES, issue_codes, qr_svg, revoke
+from .forms import options
 
 bp = Blueprint("enrol", __name__, url_prefix="/staff/enrol")
 PAGE = 50
@@ -59,13 +60,15 @@ def _districts() -> list[District]:
 
 def _issue_form(districts: list[District]) -> IssueForm:
     form = IssueForm()
-    form.district.choices = [(d.id, d.name) for d in districts]
+    form.district.choices = options((d.id, d.name) for d in districts)
     ids = [d.id for d in districts]
     blocks = db.session.scalars(
         select(Block).where(Block.district_id.in_(ids)).order_by(Block.name)
     )
-    form.block.choices = [(0, "—")] + [(b.id, b.name) for b in blocks]
-    form.age_band.choices = [("", "—")] + [(a.value, a.value.replace("_", "–")) for a in AgeBand]
+    form.block.choices = options([(0, "—")] + [(b.id, b.name) for b in blocks])
+    form.age_band.choices = options(
+        [("", "—")] + [(a.value, a.value.replace("_", "–")) for a in AgeBand]
+    )
     return form
 
 

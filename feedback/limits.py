@@ -13,14 +13,14 @@ from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from .kiosk import COOKIE
+from .kiosk import cookie_name
 
 # A few wrong codes a minute slow a guesser down; twenty an hour lock the device out.
 WRONG_CODE_LIMITS = "5 per minute;20 per hour"
 
 
 def device_key() -> str:
-    token = request.cookies.get(COOKIE)
+    token = request.cookies.get(cookie_name())
     return f"kiosk:{token[-24:]}" if token else f"addr:{get_remote_address()}"
 
 

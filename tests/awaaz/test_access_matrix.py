@@ -1,0 +1,126 @@
+"""Every route × every role, walked against the access table in awaaz/access.py.
+
+The table is the data; this test is the proof that the running app follows it: each route is
+requested as each role (nobody, a survivor with her code entered, field worker, staff,
+funder, admin) and must be refused exactly when the table says so. A route that is not in the
+table fails the test — and is refused by the app — until someone decides who may use it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from awaaz import access
+from models import Role
+from tests.factories import StakeholderFactory, SurvivorFactory, UserFactory, district
+
+PASSWORD = "a-long-test-password"
+# Routes that end the session they are called in run last.
+ENDING = ("/exit", "/<lang>/reset", "/staff/logout", "/staff/kiosk")
+SAMPLE_ARGS = {
+    "lang": "bn",
+    "type_code": "police",
+    "path": "overview",
+    "package_name": "dash",
+    "fingerprinted_path": "dash-renderer/build/nothing.js",
+    "fmt": "csv",
+    "survivor_id": 999_999,  # no such record: an allowed request answers 404, changes nothing
+}
+STATIC_FILES = {
+    "/static/<path:filename>": "staff.css",
+    "/s/<path:filename>": "survivor.css",
+    "/mis/assets/<path:filename>": "mis.css",
+    "/mis/funder/assets/<path:filename>": "mis.css",
+}
+
+
+def routes(app) -> list:
+    rules = [r for r in app.url_map.iter_rules() if r.rule not in ("/test-boom",)]
+    return sorted(rules, key=lambda r: (r.rule in ENDING, r.rule))
+
+
+def url_for_rule(rule, ids: dict) -> str:
+    values = {}
+    for name in rule.arguments:
+        if name == "filename":
+            values[name] = STATIC_FILES[rule.rule]
+        else:
+            values[name] = ids.get(name, SAMPLE_ARGS.get(name))
+    return rule.build(values, append_unknown=False)[1]
+
+
+def refused(response, role: str) -> bool:
+    location = response.headers.get("Location", "")
+    if response.status_code in (401, 403):
+        return True
+    if response.status_code in (302, 303):
+        return "/staff/login?next=" in location or location.rstrip("/") == "/bn"
+    return False
+
+
+def become(client, role: str, people: dict) -> None:
+    """Start (again) the session of `role` on this client."""
+    client.delete_cookie("awaaz")
+    if role == access.SURVIVOR:
+        response = client.post("/bn/", data={"code": people["survivor"].code})
+        assert response.status_code == 303
+    elif role != access.ANONYMOUS:
+        response = client.post(
+            "/staff/login", data={"email": people[role].email, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+
+
+@pytest.fixture
+def people(session):
+    place = district()
+    people = {r.value: UserFactory(role=r, district=place) for r in Role}
+    people["survivor"] = SurvivorFactory(district=place)
+    people["stakeholder"] = StakeholderFactory()
+    return people
+
+
+def test_every_route_is_in_the_table(app):
+    missing = [r.rule for r in routes(app) if access.allowed_roles(r.rule) is None]
+    assert missing == []
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_each_route_admits_exactly_the_roles_the_table_names(app, client, people, role):
+    ids = {"user_id": people["admin"].id, "stakeholder_id": people["stakeholder"].id}
+    wrong = []
+    for rule in routes(app):
+        become(client, role, people)
+        url = url_for_rule(rule, ids)
+        if "GET" in rule.methods:
+            response = client.get(url)
+        elif rule.rule.endswith("_dash-update-component"):
+            response = client.post(url, json={})
+        else:
+            response = client.post(url, data={})
+        response.close()  # static files are streamed from open files
+        expected = role in access.allowed_roles(rule.rule)
+        if refused(response, role) == expected:
+            wrong.append(f"{rule.rule} {response.status_code} (table: {expected})")
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "refused_roles"),
+    [
+        ("/mis/", {"anonymous", "survivor", "field", "funder"}),
+        ("/mis/_dash-update-component", {"anonymous", "survivor", "field", "funder"}),
+        ("/mis/funder/", {"anonymous", "survivor", "field"}),
+        (
+            "/mis/export/league-table.<any(csv, xlsx):fmt>",
+            {"anonymous", "survivor", "field", "funder"},
+        ),
+        ("/staff/admin/audit", {"anonymous", "survivor", "field", "staff", "funder"}),
+        ("/staff/enrol", {"anonymous", "survivor", "staff", "funder"}),
+        ("/<lang>/questions", {"anonymous", "field", "staff", "funder", "admin"}),
+    ],
+)
+def test_the_table_says_what_the_threat_model_asks(rule, refused_roles):
+    """Pin the policy itself: funders and field workers never reach staff data, and so on."""
+    allowed = access.allowed_roles(rule)
+    assert set(access.ROLES) - allowed == refused_roles

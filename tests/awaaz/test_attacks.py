@@ -1,0 +1,148 @@
+"""The app tested as an attacker would: forged forms, missing headers, forced errors,
+forged log lines, password spraying. (Access by role: test_access_matrix.py; session replay:
+test_sessions.py; code guessing: tests/feedback.)"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from awaaz import access, logs
+from awaaz.auth import SIGN_IN_LIMITS
+from models import Role
+from tests.awaaz.test_access_matrix import SAMPLE_ARGS, STATIC_FILES, routes
+from tests.factories import UserFactory
+
+PASSWORD = "a-long-test-password"
+REQUIRED_CSP = (
+    "default-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+)
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def _url(rule, ids) -> str:
+    values = {}
+    for name in rule.arguments:
+        if name == "filename":
+            values[name] = STATIC_FILES[rule.rule]
+        else:
+            values[name] = ids.get(name, SAMPLE_ARGS.get(name))
+    return rule.build(values, append_unknown=False)[1]
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_every_form_refuses_a_post_without_its_csrf_token(app, client, session, app_config):
+    admin = UserFactory(email="admin@example.org", role=Role.ADMIN)
+    token = _token(client.get("/staff/login").get_data(as_text=True))
+    signed_in = client.post(
+        "/staff/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302
+    ids = {"user_id": admin.id, "stakeholder_id": 1}
+    accepted = []
+    posts = [r for r in routes(app) if "POST" in r.methods]
+    assert len(posts) > 10
+    for rule in posts:
+        if rule.rule.endswith("_dash-update-component"):
+            continue  # JSON callbacks, read-only; see awaaz._exempt_dash_callbacks
+        response = client.post(_url(rule, ids), data={"email": "x", "code": "x", "count": 1})
+        if response.status_code != 400:
+            accepted.append(f"{rule.rule} {response.status_code}")
+    assert accepted == []
+
+
+def test_security_headers_on_every_route(app, client, session):
+    admin = UserFactory(email="admin@example.org", role=Role.ADMIN)
+    client.post("/staff/login", data={"email": admin.email, "password": PASSWORD})
+    ids = {"user_id": admin.id, "stakeholder_id": 1}
+    missing = []
+    for rule in routes(app):
+        if "GET" not in rule.methods:
+            continue
+        response = client.get(_url(rule, ids), base_url="https://localhost")
+        response.close()
+        headers = response.headers
+        csp = headers.get("Content-Security-Policy", "")
+        problems = [part for part in REQUIRED_CSP if part not in csp]
+        if "unsafe-inline" in csp.split("style-src")[0]:
+            problems.append("inline script allowed")
+        if headers.get("X-Content-Type-Options") != "nosniff":
+            problems.append("nosniff")
+        if headers.get("Referrer-Policy") != "no-referrer":
+            problems.append("referrer")
+        if "max-age=" not in headers.get("Strict-Transport-Security", ""):
+            problems.append("hsts")
+        if problems:
+            missing.append(f"{rule.rule}: {problems}")
+    assert missing == []
+
+
+@pytest.fixture
+def boom(app, monkeypatch):
+    monkeypatch.setitem(access.RULES, "/test-boom", access.EVERYONE)
+
+    def explode():
+        raise RuntimeError("database password is hunter2\nFAKE 200 admin signed in")
+
+    app.add_url_rule("/test-boom", "boom", explode)
+
+
+def test_a_forced_exception_shows_no_traceback(client, boom):
+    response = client.get("/test-boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Traceback" not in body and "hunter2" not in body and "RuntimeError" not in body
+    assert "Something went wrong" in body
+
+
+def test_log_lines_cannot_be_forged_by_input(app, client, boom, caplog):
+    handler = app.logger.handlers[0]
+    assert isinstance(handler.formatter, logs.OneLineFormatter)
+    with caplog.at_level(logging.INFO, logger=app.logger.name):
+        client.get("/test-boom")
+    assert caplog.records
+    for record in caplog.records:
+        line = handler.formatter.format(record)
+        assert "\n" not in line and "\r" not in line
+        assert "\\nFAKE 200" in line  # kept, but escaped inside the one line
+
+
+def test_logs_carry_no_code_comment_or_password(app, client, session, caplog):
+    from tests.factories import StakeholderFactory, SurvivorFactory
+    from tests.feedback.test_flow import answers_form
+
+    survivor, police = SurvivorFactory(), StakeholderFactory()
+    UserFactory(email="worker@example.org")
+    with caplog.at_level(logging.DEBUG):
+        client.post(
+            "/staff/login", data={"email": "worker@example.org", "password": "wrong-pass-9"}
+        )
+        client.post("/bn/", data={"code": survivor.code})
+        client.post("/bn/whom/police", data={"stakeholder": police.id})
+        client.post("/bn/help", data={"service": "safety", "when": "last_month"})
+        client.post("/bn/questions", data=answers_form(comment="secret comment about Rina"))
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in (survivor.code, survivor.code.replace("-", ""), "Rina", "wrong-pass-9"):
+        assert secret not in text
+
+
+def test_password_spraying_from_one_address_is_throttled(client, session):
+    for n in range(12):
+        UserFactory(email=f"user{n}@example.org")
+    per_minute = int(SIGN_IN_LIMITS.split(" ")[0])
+    statuses = [
+        client.post(
+            "/staff/login", data={"email": f"user{n}@example.org", "password": "Spring2026!!"}
+        ).status_code
+        for n in range(per_minute + 1)
+    ]
+    assert statuses[:per_minute] == [401] * per_minute
+    assert statuses[-1] == 429
