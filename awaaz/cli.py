@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -14,7 +16,7 @@ from models.audit import record
 from models.database import db
 from models.reference import load_reference_data
 
-from . import migrate
+from . import lifecycle, migrate
 from .enrolment import issue_codes
 from .passwords import WeakPassword, hash_password
 
@@ -171,6 +173,53 @@ def report_command(period: str, lang: str, audience: str, out: str) -> None:
     click.echo(f"Wrote {out} ({len(pdf) // 1024} KB).")
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path) -> None:
+    """Write a consistent copy of the database to TARGET (readable by its owner only)."""
+    try:
+        lifecycle.backup(db.engine, target)
+    except lifecycle.LifecycleError as error:
+        raise click.UsageError(str(error)) from None
+    record(db.session, "backup", detail={"file": target.name})
+    db.session.commit()
+    click.echo(f"Backed up to {target}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
+@with_appcontext
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup in SOURCE."""
+    if not yes:
+        click.confirm("This replaces every record in the database. Go on?", abort=True)
+    db.session.close()
+    try:
+        lifecycle.restore(db.engine, source)
+    except lifecycle.LifecycleError as error:
+        raise click.UsageError(str(error)) from None
+    record(db.session, "restore", detail={"file": source.name})
+    db.session.commit()
+    click.echo(f"Restored from {source}.")
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only count what would be erased.")
+@with_appcontext
+def purge_command(dry_run: bool) -> None:
+    """Erase what is past retention: original comments first, then old ratings."""
+    result = lifecycle.purge(db.session, dt.datetime.now(dt.UTC), dry_run=dry_run)
+    if not dry_run:
+        db.session.commit()
+    verb = "Would erase" if dry_run else "Erased"
+    click.echo(
+        f"{verb} {result.comments_erased} original comments, {result.ratings_deleted} ratings "
+        f"and {result.sessions_deleted} old staff sessions."
+    )
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
@@ -193,6 +242,9 @@ def init_app(app: Flask) -> None:
         seed_demo_command,
         serve_command,
         report_command,
+        backup_command,
+        restore_command,
+        purge_command,
         translate,
     ):
         app.cli.add_command(command)
