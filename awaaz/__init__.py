@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, g, jsonify, request
 from flask_compress import Compress
 from sqlalchemy import text
 
-from models.database import configure_engine, db
+from models.database import WRITE_INTENT, configure_engine, db
 
 from . import access, admin, auth, enrol, errors, headers, i18n, logs
 from .config import from_environment
@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Survivors on slow mobile networks pay for every byte: compress text responses.
     compress.init_app(app)
     _name_cookies(app)
+    _declare_writes(app)
     auth.init_app(app)
     app.register_blueprint(enrol.bp)
     app.register_blueprint(admin.bp)
@@ -79,6 +80,28 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+def _declare_writes(app: Flask) -> None:
+    """A form post on SQLite takes the write lock when its first transaction begins.
+
+    Otherwise a request that reads (the signed-in user, the record) and then writes fails at
+    once with "database is locked" when another request wrote in between, whatever the busy
+    timeout. Dash callbacks are POSTs too but only read: they must not queue behind writers.
+    """
+
+    @app.before_request
+    def declare() -> None:
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.endswith(
+            "_dash-update-component"
+        ):
+            g.awaaz_write_token = WRITE_INTENT.set(True)
+
+    @app.teardown_request
+    def forget(_error: BaseException | None) -> None:
+        token = g.pop("awaaz_write_token", None)
+        if token is not None:
+            WRITE_INTENT.reset(token)
 
 
 def _name_cookies(app: Flask) -> None:

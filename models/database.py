@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask_sqlalchemy_lite import SQLAlchemy
 from sqlalchemy import Engine, event
@@ -13,6 +14,9 @@ db = SQLAlchemy()
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE = {"awaaz_write": True}
+# Set by the web layer for the length of a request that changes data (a form post): every
+# transaction it opens on SQLite then takes the write lock up front (see configure_engine).
+WRITE_INTENT: ContextVar[bool] = ContextVar("awaaz_write_intent", default=False)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -42,7 +46,9 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        immediate = connection.get_execution_options().get("awaaz_write", False)
+        immediate = WRITE_INTENT.get() or connection.get_execution_options().get(
+            "awaaz_write", False
+        )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
