@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SOURCES := awaaz feedback mis models
 
-.PHONY: demo test lint bench translations translations-check browser clean
+.PHONY: demo test lint bench security translations translations-check browser clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,12 @@ translations-check: $(VENV)/.installed
 test: $(VENV)/.installed browser node_modules/.package-lock.json lint translations translations-check
 	$(BIN)/python -m pytest
 
+# wapiti against a running server, signed in as staff and as admin (docs/security.md).
+security: $(VENV)/.installed translations
+	bash scripts/security-scan.sh
+
 bench: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/benchmarks -m benchmark -s
 
 clean:
-	rm -rf $(VENV) instance test-output
+	rm -rf $(VENV) .venv-wapiti instance test-output
