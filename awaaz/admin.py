@@ -52,6 +52,23 @@ def _district_choices(blank: bool = True) -> list[tuple[int, str]]:
     return ([(0, "—")] if blank else []) + [(d.id, d.name) for d in districts]
 
 
+def _created(row, kind: str, message: str, endpoint: str, detail: dict | None = None):  # type: ignore[no-untyped-def]
+    """Store a new record, audit its creation, and go back to its list with a message."""
+    db.session.add(row)
+    db.session.flush()
+    record(
+        db.session,
+        f"{kind}.created",
+        actor=current_user,
+        target_type=kind,
+        target_id=row.id,
+        detail=detail,
+    )
+    db.session.commit()
+    flash(message)
+    return redirect(url_for(endpoint), 303)
+
+
 # --- staff users -------------------------------------------------------------------------
 
 
@@ -93,19 +110,9 @@ def users():
                     role=Role(form.role.data),
                     district_id=form.district.data or None,
                 )
-                db.session.add(user)
-                db.session.flush()
-                record(
-                    db.session,
-                    "user.created",
-                    actor=current_user,
-                    target_type="user",
-                    target_id=user.id,
-                    detail={"role": form.role.data},
+                return _created(
+                    user, "user", _l("Account created."), ".users", {"role": form.role.data}
                 )
-                db.session.commit()
-                flash(_l("Account created."))
-                return redirect(url_for(".users"), 303)
     listed = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template("staff/admin/users.html", form=form, users=listed)
 
@@ -211,18 +218,9 @@ def stakeholders():
     if form.validate_on_submit():
         stakeholder = Stakeholder()
         if _save_stakeholder(form, stakeholder):
-            db.session.add(stakeholder)
-            db.session.flush()
-            record(
-                db.session,
-                "stakeholder.created",
-                actor=current_user,
-                target_type="stakeholder",
-                target_id=stakeholder.id,
+            return _created(
+                stakeholder, "stakeholder", _l("Added to the registry."), ".stakeholders"
             )
-            db.session.commit()
-            flash(_l("Added to the registry."))
-            return redirect(url_for(".stakeholders"), 303)
     query = request.args.get("q", "").strip()[:60]
     statement = select(Stakeholder).order_by(Stakeholder.name)
     if query:
@@ -372,18 +370,7 @@ def geography():
                 name_bn=form.name_bn.data.strip() or None,
                 name_hi=form.name_hi.data.strip() or None,
             )
-            db.session.add(block)
-            db.session.flush()
-            record(
-                db.session,
-                "block.created",
-                actor=current_user,
-                target_type="block",
-                target_id=block.id,
-            )
-            db.session.commit()
-            flash(_l("Block added."))
-            return redirect(url_for(".geography"), 303)
+            return _created(block, "block", _l("Block added."), ".geography")
     districts = db.session.scalars(select(District).order_by(District.name)).all()
     return render_template("staff/admin/geography.html", form=form, districts=districts)
 

@@ -145,7 +145,10 @@ def kiosk():
 
     Staff must never stay signed in on a tablet that survivors will use next.
     """
-    districts = db.session.scalars(select(District).order_by(District.name)).all()
+    statement = select(District).order_by(District.name)
+    if current_user.role is Role.FIELD:  # a field worker sets up tablets of her own district
+        statement = statement.where(District.id == current_user.district_id)
+    districts = db.session.scalars(statement).all()
     if request.method == "POST":
         chosen = request.form.get("district", type=int)
         if chosen in {d.id for d in districts}:

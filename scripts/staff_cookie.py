@@ -11,7 +11,6 @@ import sys
 import urllib.parse
 import urllib.request
 
-
 AGENT = "awaaz-security-scan"
 
 

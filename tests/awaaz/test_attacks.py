@@ -12,7 +12,7 @@ import pytest
 from awaaz import access, logs
 from awaaz.auth import SIGN_IN_LIMITS
 from models import Role
-from tests.awaaz.test_access_matrix import SAMPLE_ARGS, STATIC_FILES, routes
+from tests.awaaz.test_access_matrix import routes, url_for_rule
 from tests.factories import UserFactory
 
 PASSWORD = "a-long-test-password"
@@ -26,16 +26,6 @@ REQUIRED_CSP = (
 
 def _token(html: str) -> str:
     return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-
-
-def _url(rule, ids) -> str:
-    values = {}
-    for name in rule.arguments:
-        if name == "filename":
-            values[name] = STATIC_FILES[rule.rule]
-        else:
-            values[name] = ids.get(name, SAMPLE_ARGS.get(name))
-    return rule.build(values, append_unknown=False)[1]
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
@@ -53,7 +43,9 @@ def test_every_form_refuses_a_post_without_its_csrf_token(app, client, session, 
     for rule in posts:
         if rule.rule.endswith("_dash-update-component"):
             continue  # JSON callbacks, read-only; see awaaz._exempt_dash_callbacks
-        response = client.post(_url(rule, ids), data={"email": "x", "code": "x", "count": 1})
+        response = client.post(
+            url_for_rule(rule, ids), data={"email": "x", "code": "x", "count": 1}
+        )
         if response.status_code != 400:
             accepted.append(f"{rule.rule} {response.status_code}")
     assert accepted == []
@@ -67,7 +59,7 @@ def test_security_headers_on_every_route(app, client, session):
     for rule in routes(app):
         if "GET" not in rule.methods:
             continue
-        response = client.get(_url(rule, ids), base_url="https://localhost")
+        response = client.get(url_for_rule(rule, ids), base_url="https://localhost")
         response.close()
         headers = response.headers
         csp = headers.get("Content-Security-Policy", "")

@@ -8,7 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Answer, Rating, StakeholderSuggestion
-from tests.factories import POLICE_ANSWERS, StakeholderFactory, SurvivorFactory, UserFactory
+from tests.factories import (
+    POLICE_ANSWERS,
+    StakeholderFactory,
+    SurvivorFactory,
+    UserFactory,
+    district,
+)
 
 
 def count(session, model):
@@ -297,8 +303,10 @@ def test_wrong_codes_are_slowed_then_refused_but_typos_cost_nothing(client, surv
 def test_staff_switch_a_tablet_into_kiosk_mode_and_are_signed_out(
     client, auth, survivor, police, session
 ):
-    UserFactory(email="field@example.org", role="field")
+    UserFactory(email="field@example.org", role="field", district=survivor.district)
     auth.login("field@example.org")
+    other = district("North 24 Parganas")
+    assert client.post("/staff/kiosk", data={"district": other.id}).status_code == 200  # not hers
     response = client.post("/staff/kiosk", data={"district": survivor.district_id})
     assert response.status_code == 302 and "awaaz_kiosk=" in response.headers["Set-Cookie"]
     assert client.get("/staff/").status_code == 302  # signed out
