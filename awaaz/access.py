@@ -50,6 +50,7 @@ RULES: dict[str, frozenset[str]] = {
     "/staff/": SIGNED_IN,
     "/staff/kiosk": DEVICE,
     "/staff/enrol*": FIELD,
+    "/staff/moderation*": STAFF,
     "/staff/admin/*": ADMIN,
     # The MIS: every Dash route under each prefix is covered by the prefix.
     "/mis/*": STAFF,

@@ -25,6 +25,7 @@ SAMPLE_ARGS = {
     "fingerprinted_path": "dash-renderer/build/nothing.js",
     "fmt": "csv",
     "survivor_id": 999_999,  # no such record: an allowed request answers 404, changes nothing
+    "comment_id": 999_999,
 }
 STATIC_FILES = {
     "/static/<path:filename>": "staff.css",
