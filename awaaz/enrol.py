@@ -123,9 +123,13 @@ def issue():
     )
 
 
-@bp.post("/<int:survivor_id>/revoke")
+@bp.route("/<int:survivor_id>/revoke", methods=["GET", "POST"])
 def revoke_one(survivor_id: int):
-    revoke(db.session, _own(survivor_id), current_user)
+    """Ask first: a stopped code cannot be started again, and she would need a new card."""
+    survivor = _own(survivor_id)
+    if request.method == "GET":
+        return render_template("staff/revoke.html", survivor=survivor)
+    revoke(db.session, survivor, current_user)
     db.session.commit()
     flash(_l("The code no longer works."))
     return redirect(url_for(".issue"), 303)

@@ -75,6 +75,7 @@ def test_a_field_worker_sees_and_revokes_only_her_districts_enrolments(client, s
     if theirs is not None:
         assert f"<td>{theirs.id}</td>" not in listing
         # Changing the id in the URL reaches nothing: 404, and the code still works.
+        assert client.get(f"/staff/enrol/{theirs.id}/revoke").status_code == 404
         assert client.post(f"/staff/enrol/{theirs.id}/revoke").status_code == 404
         assert theirs.revoked_at is None
         assert (
@@ -82,6 +83,10 @@ def test_a_field_worker_sees_and_revokes_only_her_districts_enrolments(client, s
         )
         session.refresh(theirs)
         assert theirs.revoked_at is None
+    confirm = client.get(f"/staff/enrol/{mine.id}/revoke")
+    assert confirm.status_code == 200 and b"cannot be used again" in confirm.data
+    session.refresh(mine)
+    assert mine.revoked_at is None  # asking is not doing
     assert client.post(f"/staff/enrol/{mine.id}/revoke").status_code == 303
     session.refresh(mine)
     assert mine.revoked_at is not None
