@@ -1,15 +1,16 @@
 """Error pages outside the survivor app: short, in the reader's language, never a traceback.
 
 The survivor pages have their own (feedback/views.py). Here, a JSON client (Dash callbacks,
-and later the API) gets JSON; a browser gets a plain page. Unexpected errors are logged with
-the request's method and route only — never form data, which may hold a survivor's words.
+and later the API) gets JSON; a browser gets a plain page. Flask logs an unexpected error
+with the method and path only — never form data, which may hold a survivor's words.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from dash.exceptions import DependencyException
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, NotFound
 
 MESSAGES = {
     400: lambda: _("This request could not be understood. Please go back and try again."),
@@ -33,15 +34,11 @@ def handle(error: HTTPException):  # type: ignore[no-untyped-def]
     return render_template("staff/error.html", message=message, code=code), code
 
 
-def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
-    if isinstance(error, HTTPException):
-        return handle(error)
-    # The traceback goes to the server log; the reader sees only a plain sentence.
-    current_app.logger.exception("unhandled error on %s %s", request.method, request.url_rule)
-    return handle(InternalServerError())
-
-
 def init_app(app: Flask) -> None:
-    for code in MESSAGES:
+    # Registered by status code, so that the survivor app's own handlers (a blueprint's)
+    # still answer on survivor pages. Flask logs an unexpected exception (to app.logger, one
+    # line per record, see logs.py) and then hands it here as a 500.
+    for code in (*MESSAGES, 500):
         app.register_error_handler(code, handle)
-    app.register_error_handler(Exception, handle_unexpected)
+    # Dash raises for a component file it does not have: that is a 404, not our failure.
+    app.register_error_handler(DependencyException, lambda _error: handle(NotFound()))

@@ -80,6 +80,8 @@ def test_security_headers_on_every_route(app, client, session):
 @pytest.fixture
 def boom(app, monkeypatch):
     monkeypatch.setitem(access.RULES, "/test-boom", access.EVERYONE)
+    # As in production: tests otherwise let exceptions through to pytest.
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
     def explode():
         raise RuntimeError("database password is hunter2\nFAKE 200 admin signed in")
@@ -93,6 +95,22 @@ def test_a_forced_exception_shows_no_traceback(client, boom):
     assert response.status_code == 500
     assert "Traceback" not in body and "hunter2" not in body and "RuntimeError" not in body
     assert "Something went wrong" in body
+
+
+def test_a_failure_on_a_survivor_page_shows_the_survivor_page_not_a_staff_one(
+    app, client, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+
+    def explode():
+        raise RuntimeError("database password is hunter2")
+
+    app.view_functions["feedback.choose_language"] = explode
+    response = client.get("/")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert 'id="quick-exit"' in body  # the survivor page, with its quick exit
+    assert "staff" not in body.lower() and "hunter2" not in body
 
 
 def test_log_lines_cannot_be_forged_by_input(app, client, boom, caplog):
