@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -99,6 +99,10 @@ class PurgeResult:
     sessions_deleted: int
 
 
+def _count(session: Session, model, condition) -> int:  # type: ignore[no-untyped-def]
+    return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
+
+
 def purge(session: Session, now: dt.datetime, dry_run: bool = False) -> PurgeResult:
     """Erase what is past retention: original comments, then ratings, then old sessions."""
     comment_days = programme.read_int(session, programme.COMMENT_RETENTION_DAYS)
@@ -111,16 +115,16 @@ def purge(session: Session, now: dt.datetime, dry_run: bool = False) -> PurgeRes
         & (Comment.status == CommentStatus.REJECTED)
         & Comment.moderated.is_not(None)
     )
-    comments = len(session.scalars(select(Comment.id).where(old_comments | old_rejected)).all())
+    comments = _count(session, Comment, old_comments | old_rejected)
     ratings = 0
     old_ratings = None
     if rating_days > 0:
         cutoff_month = (now - dt.timedelta(days=rating_days)).date().replace(day=1)
         old_ratings = select(Rating.id).where(Rating.month < cutoff_month)
-        ratings = len(session.scalars(old_ratings).all())
+        ratings = _count(session, Rating, Rating.month < cutoff_month)
     session_cutoff = now - dt.timedelta(days=30)
     old_sessions = StaffSession.ended_at < session_cutoff
-    sessions = len(session.scalars(select(StaffSession.id).where(old_sessions)).all())
+    sessions = _count(session, StaffSession, old_sessions)
     result = PurgeResult(comments, ratings, sessions)
     if dry_run:
         return result
