@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from mis.engine import Settings
 from models import (
     AuditEvent,
     Block,
@@ -408,8 +409,9 @@ def settings():
         programme.RATING_RETENTION_DAYS,
     )
     current = {key: programme.read_int(db.session, key) for key in keys}
-    for key, floor in floors.items():
-        current[key] = max(current[key], floor)
+    # The thresholds in force, as the MIS applies them (never below the floors).
+    in_force = Settings.from_config(config, db.session)
+    current |= {programme.K_STAFF: in_force.k_staff, programme.K_FUNDER: in_force.k_funder}
     form = SettingsForm(data=current) if request.method == "GET" else SettingsForm()
     if form.validate_on_submit():
         for key, floor in floors.items():

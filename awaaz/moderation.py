@@ -9,6 +9,7 @@ original stays until `awaaz purge` erases it after the retention period.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -20,7 +21,7 @@ from models import Comment, CommentStatus, Rating, Stakeholder
 from models.audit import record
 from models.database import db
 
-from .redaction import registry_terms, suggest
+from .redaction import registry_pattern, suggest
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")
 PAGE = 20
@@ -45,9 +46,9 @@ def queue():
     total = db.session.scalar(
         select(func.count()).select_from(Comment).where(Comment.status == CommentStatus.PENDING)
     )
-    terms = registry_terms(db.session) if waiting else []
+    names = registry_pattern(db.session) if waiting else re.compile("")
     items = [
-        {"comment": c, "stakeholder": name, "suggestion": suggest(c.original, terms)}
+        {"comment": c, "stakeholder": name, "suggestion": suggest(c.original, names)}
         for c, name in waiting
     ]
     if items:

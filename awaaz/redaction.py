@@ -14,7 +14,6 @@ Matching ignores case and runs longest name first, so "Basanti police station" g
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +29,12 @@ SCHOOL = re.compile(
     r"(?:\S+\s+){0,3}\S*(?:school|vidyalaya|স্কুল|বিদ্যালয়|स्कूल|विद्यालय)\S*",
     re.IGNORECASE,
 )
+
+
+def registry_pattern(session: Session) -> re.Pattern[str]:
+    """One case-insensitive pattern for every registry name, longest first (so a whole
+    "Basanti police station" wins over "Basanti")."""
+    return re.compile("|".join(map(re.escape, registry_terms(session))), re.IGNORECASE)
 
 
 def registry_terms(session: Session) -> list[str]:
@@ -54,11 +59,11 @@ def registry_terms(session: Session) -> list[str]:
     return sorted((t for t in terms if t.strip()), key=len, reverse=True)
 
 
-def suggest(text: str, terms: Iterable[str]) -> str:
+def suggest(text: str, names: re.Pattern[str]) -> str:
     """The comment with names, places, schools and numbers replaced by a mark."""
     out = SCHOOL.sub(MARK, text)
-    for term in terms:
-        out = re.sub(re.escape(term), MARK, out, flags=re.IGNORECASE)
+    if names.pattern:
+        out = names.sub(MARK, out)
     out = DIGITS.sub(MARK, out)
     # "[…] […]" after neighbouring removals reads as one gap.
     return re.sub(rf"{re.escape(MARK)}(?:[\s,]*{re.escape(MARK)})+", MARK, out)

@@ -258,14 +258,23 @@ class DaysQuarter(Base):
 DERIVED_TABLES = (StakeholderQuarter, RaterQuarter, ItemQuarter, DaysQuarter)
 
 
-def _upsert(session, model, keys: dict, increments: dict):  # type: ignore[no-untyped-def]
+def _upsert_rows(session, model, key_names: list[str], rows: list[dict]):  # type: ignore[no-untyped-def]
+    """INSERT … ON CONFLICT DO UPDATE that adds each row's other columns to the stored ones.
+
+    Rows must have distinct keys (PostgreSQL refuses to update one row twice in a statement).
+    """
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(**keys, **increments)
+    statement = insert(model).values(rows)
+    increments = [name for name in rows[0] if name not in key_names]
     return statement.on_conflict_do_update(
-        index_elements=list(keys),
+        index_elements=key_names,
         set_={name: getattr(model, name) + statement.excluded[name] for name in increments},
     )
+
+
+def _upsert(session, model, keys: dict, increments: dict):  # type: ignore[no-untyped-def]
+    return _upsert_rows(session, model, list(keys), [{**keys, **increments}])
 
 
 def _moved_mean(count: int, total: float, value: float) -> tuple[float, float | None]:
@@ -324,16 +333,14 @@ def count_rating(session, rating: Rating) -> None:  # type: ignore[no-untyped-de
                 names = (f"{name}_raters", f"{name}_sum", f"{name}_sumsq")
                 row |= _mean_increments(names, after, before)
     session.execute(_upsert(session, StakeholderQuarter, keys, row))
-    for answer in rating.answers:
-        if answer.normalised is not None:
-            session.execute(
-                _upsert(
-                    session,
-                    ItemQuarter,
-                    {**keys, "item_id": answer.item_id},
-                    {"answers": 1, "total": answer.normalised},
-                )
-            )
+    # One statement for all the rating's answers: this runs on every survivor's submission.
+    items = [
+        {**keys, "item_id": a.item_id, "answers": 1, "total": a.normalised}
+        for a in rating.answers
+        if a.normalised is not None
+    ]
+    if items:
+        session.execute(_upsert_rows(session, ItemQuarter, [*keys, "item_id"], items))
     if rating.days_taken is not None:
         session.execute(
             _upsert(session, DaysQuarter, {**keys, "days": rating.days_taken}, {"ratings": 1})

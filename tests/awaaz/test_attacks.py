@@ -5,7 +5,6 @@ test_sessions.py; code guessing: tests/feedback.)"""
 from __future__ import annotations
 
 import logging
-import re
 
 import pytest
 
@@ -14,6 +13,7 @@ from awaaz.auth import SIGN_IN_LIMITS
 from models import Role
 from tests.awaaz.test_access_matrix import routes, url_for_rule
 from tests.factories import UserFactory
+from tests.feedback.test_flow import _token
 
 PASSWORD = "a-long-test-password"
 REQUIRED_CSP = (
@@ -22,10 +22,6 @@ REQUIRED_CSP = (
     "base-uri 'none'",
     "frame-ancestors 'none'",
 )
-
-
-def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from awaaz.redaction import MARK, registry_terms, suggest
+from awaaz.redaction import MARK, registry_pattern, suggest
 from feedback.services import submit_rating
 from mis import engine
 from mis.dashboard import filters, tabs
@@ -30,7 +30,7 @@ def registry(session):
         name_hi="प्रशांत नस्कर, सामाजिक कार्यकर्ता",
     )
     StakeholderFactory(name="Basanti police station", name_bn="বাসন্তী থানা")
-    return registry_terms(session)
+    return registry_pattern(session)
 
 
 @pytest.mark.parametrize(

@@ -268,7 +268,7 @@ def test_a_stale_form_keeps_her_answers_and_writes_nothing(
 
 
 def _token(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
 
 
 def reach_questions_with_csrf(client, survivor, police):
