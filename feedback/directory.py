@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from models import (
+    Action,
+    ActionStatus,
     Service,
     Stakeholder,
     StakeholderSuggestion,
@@ -15,6 +19,37 @@ from models import (
 from models.codes import hash_code, normalise_code
 
 MAX_SUGGESTION_LENGTH = 120
+BOARD_SIZE = 3
+BOARD_DAYS = 365
+
+
+def you_said_we_did(
+    session: Session, lang: str, district_id: int | None, today: dt.date | None = None
+) -> list[tuple[dt.date, str]]:
+    """Recent published actions as (month, summary in her language), newest first.
+
+    Only what staff wrote as a public summary for survivors: it names no survivor and says
+    nothing about any one rating. Her district's, when it is known; otherwise the programme's.
+    """
+    column = {"bn": Action.summary_bn, "hi": Action.summary_hi}.get(lang, Action.summary_en)
+    since = (today or dt.date.today()) - dt.timedelta(days=BOARD_DAYS)
+    query = (
+        select(Action.taken_on, column)
+        .where(
+            Action.published.is_(True),
+            Action.status == ActionStatus.DONE,
+            Action.taken_on >= since,
+            column.is_not(None),
+            column != "",
+        )
+        .order_by(Action.taken_on.desc(), Action.id.desc())
+        .limit(BOARD_SIZE)
+    )
+    if district_id is not None:
+        query = query.join(Stakeholder, Stakeholder.id == Action.stakeholder_id).where(
+            Stakeholder.district_id == district_id
+        )
+    return [(day.replace(day=1), text) for day, text in session.execute(query)]
 
 
 def find_survivor(session: Session, key: str, entered: str) -> Survivor | None:

@@ -33,6 +33,7 @@ from models import (
 from models.database import write_transaction
 from models.questionnaires import InvalidAnswer, derive_scores, normalise
 from models.ratings import count_rating
+from models.safeguarding import raise_alert
 
 MAX_COMMENT_LENGTH = 2000
 # Paper forms can arrive late, but not years late: older months are most likely typos.
@@ -54,6 +55,7 @@ class Submission:
     language: str = "en"
     consent_contact: bool = False
     entered_by_id: int | None = None
+    felt_unsafe: bool | None = None
 
     def digest(self) -> str:
         """A fingerprint of what was said, to tell a resubmission from a clash of UUIDs."""
@@ -67,6 +69,8 @@ class Submission:
             "comment": (self.comment or "").strip(),
             "consent": bool(self.consent_contact),
         }
+        if self.felt_unsafe is not None:  # absent from older clients' payloads
+            canonical["unsafe"] = bool(self.felt_unsafe)
         blob = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
 
@@ -128,6 +132,7 @@ def submit_rating(session: Session, submission: Submission, *, today: dt.date | 
             session.add(rating)
             session.flush()
             count_rating(session, rating)
+            raise_alert(session, rating, rating.survivor)
     except IntegrityError as exc:
         # Two copies of the same rating raced (e.g. a phone retrying on a bad network): the
         # loser's insert fails on the unique client UUID once the winner commits.
@@ -200,6 +205,7 @@ def _build_rating(session: Session, sub: Submission, digest: str, today: dt.date
         fully_helped=derived.fully_helped,
         asked_money=derived.asked_money,
         days_taken=derived.days_taken,
+        felt_unsafe=sub.felt_unsafe,
         answers=[Answer(item=i, value=raw, normalised=v) for i, raw, v in answers],
         comment=Comment(original=comment, language=sub.language) if comment else None,
     )

@@ -16,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_wtf.csrf import CSRFError
@@ -45,6 +46,7 @@ bp = Blueprint(
 )
 
 LANGUAGES = ("bn", "hi", "en")
+BOARD_DISTRICT = "board"
 LANGUAGE_CHOICES = (("bn", "বাংলা"), ("hi", "हिंदी"), ("en", "English"))
 
 
@@ -119,7 +121,7 @@ def choose_language():
 def enter_code(lang):
     """Ask for her code; a right code starts a fresh session."""
     if request.method == "GET":
-        return _render("code.html")
+        return _render("code.html", board_items=_board(lang))
     entered = request.form.get("code", "")[:24]
     try:
         survivor = directory.find_survivor(
@@ -246,6 +248,7 @@ def questions(lang):
         comment=request.form.get("comment", ""),
         language=lang,
         consent_contact=request.form.get("consent") == "yes",
+        felt_unsafe={"yes": True, "no": False}.get(request.form.get("unsafe", "")),
     )
     try:
         submit_rating(db.session, submission)
@@ -258,7 +261,17 @@ def questions(lang):
     except ConflictingResubmission:
         pass  # this attempt was already stored; what matters to her is that it arrived
     flow.reset()
+    # Only her district survives the reset, for the "you said, we did" board she reads next.
+    session[BOARD_DISTRICT] = g.survivor.district_id
     return redirect(url_for(".thanks", lang=lang), 303)
+
+
+def _board(lang: str) -> list:
+    """ "You said, we did" for the district of the last survivor here, or of the kiosk."""
+    district = session.get(BOARD_DISTRICT)
+    if not isinstance(district, int):
+        district = kiosk_district()
+    return directory.you_said_we_did(db.session, lang, district)
 
 
 def _questions_page(stakeholder, questionnaire, values, errors, status=200, **extra):  # type: ignore[no-untyped-def]
@@ -277,7 +290,7 @@ def _questions_page(stakeholder, questionnaire, values, errors, status=200, **ex
 @bp.get("/<lang>/thanks")
 def thanks(lang):
     """Thank her, say what happens with her voice, and offer the way back or out."""
-    response = current_app.make_response(_render("thanks.html"))
+    response = current_app.make_response(_render("thanks.html", board_items=_board(lang)))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 

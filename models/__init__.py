@@ -25,12 +25,32 @@ from .ratings import (
     StakeholderQuarter,
     quarter_of,
 )
+from .safeguarding import (
+    Action,
+    ActionKind,
+    ActionStatus,
+    Alert,
+    AlertNote,
+    AlertReason,
+    AlertStatus,
+    DangerWord,
+    EscalatedTo,
+)
 from .settings import Setting
 from .stakeholders import Service, Stakeholder, StakeholderSuggestion, StakeholderType
 from .survivors import AgeBand, Survivor
 from .users import Role, StaffSession, User
 
 __all__ = [
+    "Action",
+    "ActionKind",
+    "ActionStatus",
+    "Alert",
+    "AlertNote",
+    "AlertReason",
+    "AlertStatus",
+    "DangerWord",
+    "EscalatedTo",
     "DONT_KNOW",
     "AgeBand",
     "Answer",

@@ -89,6 +89,9 @@ class Rating(Base):
     fully_helped: Mapped[bool | None] = mapped_column(Boolean)
     asked_money: Mapped[bool | None] = mapped_column(Boolean)
     days_taken: Mapped[int | None] = mapped_column(Integer)
+    # "Did anyone frighten or threaten you?" — asked beside the questionnaire, never scored:
+    # it raises a safeguarding alert, it does not rank anyone.
+    felt_unsafe: Mapped[bool | None] = mapped_column(Boolean)
 
     survivor: Mapped[Survivor] = relationship()
     stakeholder: Mapped[Stakeholder] = relationship()

@@ -24,6 +24,7 @@ from .questionnaires import (
     Questionnaire,
     QuestionnaireItem,
 )
+from .safeguarding import load_default_danger_words
 from .stakeholders import Service, StakeholderType
 
 # (code, label, icon)
@@ -322,7 +323,9 @@ def _ensure_questionnaire(session: Session, stype: StakeholderType, items: list[
 
 
 def load_reference_data(session: Session) -> None:
-    """Load (or top up) geography, types, services, the question bank and questionnaires."""
+    """Load (or top up) geography, types, services, the question bank, questionnaires and the
+    starting danger-word list."""
     load_geography(session)
     load_bank(session)
+    load_default_danger_words(session)
     session.flush()

@@ -23,7 +23,15 @@ class Setting(Base):
 K_STAFF, K_FUNDER = "k_staff", "k_funder"
 COMMENT_RETENTION_DAYS = "comment_retention_days"
 RATING_RETENTION_DAYS = "rating_retention_days"
-DEFAULTS = {K_STAFF: 0, K_FUNDER: 0, COMMENT_RETENTION_DAYS: 180, RATING_RETENTION_DAYS: 0}
+# A rating scoring at or below this (0–100) raises a safeguarding alert.
+ALERT_SCORE = "alert_score"
+DEFAULTS = {
+    K_STAFF: 0,
+    K_FUNDER: 0,
+    COMMENT_RETENTION_DAYS: 180,
+    RATING_RETENTION_DAYS: 0,
+    ALERT_SCORE: 20,
+}
 
 
 def read_int(session, key: str) -> int:  # type: ignore[no-untyped-def]
