@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from models.database import WRITE_INTENT, configure_engine, db
 
-from . import access, admin, auth, enrol, errors, headers, i18n, logs, moderation
+from . import access, admin, alerts, auth, enrol, errors, headers, i18n, logs, moderation
 from .config import from_environment
 
 compress = Compress()
@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(enrol.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(moderation.bp)
+    app.register_blueprint(alerts.bp)
     access.init_app(app)
     errors.init_app(app)
     headers.init_app(app)

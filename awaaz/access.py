@@ -51,6 +51,10 @@ RULES: dict[str, frozenset[str]] = {
     "/staff/kiosk": DEVICE,
     "/staff/enrol*": FIELD,
     "/staff/moderation*": STAFF,
+    # Field workers reach only the alerts of survivors they enrolled who asked to be
+    # contacted (awaaz/alerts.py); actions and their public summaries are staff work.
+    "/staff/alerts*": DEVICE,
+    "/staff/actions*": STAFF,
     "/staff/admin/*": ADMIN,
     # The MIS: every Dash route under each prefix is covered by the prefix.
     "/mis/*": STAFF,

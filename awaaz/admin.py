@@ -22,6 +22,7 @@ from mis.engine import Settings
 from models import (
     AuditEvent,
     Block,
+    DangerWord,
     District,
     Rating,
     Role,
@@ -392,6 +393,10 @@ class SettingsForm(FlaskForm):
     rating_retention_days = IntegerField(
         _l("Days to keep ratings (0 keeps them)"), validators=[NumberRange(min=0, max=36500)]
     )
+    alert_score = IntegerField(
+        _l("A rating at or below this score (0–100) raises a safeguarding alert"),
+        validators=[NumberRange(min=0, max=100)],
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -407,6 +412,7 @@ def settings():
         programme.K_FUNDER,
         programme.COMMENT_RETENTION_DAYS,
         programme.RATING_RETENTION_DAYS,
+        programme.ALERT_SCORE,
     )
     current = {key: programme.read_int(db.session, key) for key in keys}
     # The thresholds in force, as the MIS applies them (never below the floors).
@@ -439,6 +445,69 @@ def settings():
             flash(_l("Saved."))
             return redirect(url_for(".settings"), 303)
     return render_template("staff/admin/settings.html", form=form, floors=floors)
+
+
+# --- the danger-word list -----------------------------------------------------------------
+
+LANGUAGE_NAMES = {"bn": "বাংলা", "hi": "हिंदी", "en": "English"}
+
+
+class DangerWordForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_NAMES.items()))
+    word = StringField(_l("Word or phrase"), validators=[DataRequired(), Length(max=60)])
+
+
+@bp.route("/danger-words", methods=["GET", "POST"])
+def danger_words():
+    """The reviewed list of words that, in a comment, raise a safeguarding alert."""
+    form = DangerWordForm()
+    if form.validate_on_submit():
+        word = " ".join(form.word.data.split()).casefold()
+        exists = db.session.scalar(
+            select(DangerWord.id).filter_by(language=form.language.data, word=word)
+        )
+        if exists:
+            form.word.errors = [_l("That word is already on the list.")]
+        else:
+            return _created(
+                DangerWord(language=form.language.data, word=word),
+                "danger_word",
+                _l("Added."),
+                ".danger_words",
+                detail={"language": form.language.data, "word": word},
+            )
+    words = db.session.scalars(select(DangerWord).order_by(DangerWord.language, DangerWord.word))
+    by_language: dict[str, list[DangerWord]] = {lang: [] for lang in LANGUAGE_NAMES}
+    for row in words:
+        by_language.setdefault(row.language, []).append(row)
+    return render_template(
+        "staff/admin/danger_words.html",
+        form=form,
+        by_language=by_language,
+        names=LANGUAGE_NAMES,
+        delete_form=FlaskForm(),
+    )
+
+
+@bp.post("/danger-words/<int:word_id>/delete")
+def delete_danger_word(word_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    row = db.session.get(DangerWord, word_id)
+    if row is None:
+        abort(404)
+    record(
+        db.session,
+        "danger_word.deleted",
+        actor=current_user,
+        target_type="danger_word",
+        target_id=row.id,
+        detail={"language": row.language, "word": row.word},
+    )
+    db.session.delete(row)
+    db.session.commit()
+    flash(_l("Removed."))
+    return redirect(url_for(".danger_words"), 303)
 
 
 # --- the audit log ------------------------------------------------------------------------

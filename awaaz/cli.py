@@ -106,7 +106,7 @@ def issue_codes_command(
         ).first()
         if block_row is None:
             raise click.UsageError(f"no block called {block!r} in {place.name}")
-    codes = issue_codes(
+    issued = issue_codes(
         db.session,
         current_app.config["AWAAZ_CODE_KEY"],
         place,
@@ -116,7 +116,7 @@ def issue_codes_command(
         via="cli",
     )
     db.session.commit()
-    click.echo("\n".join(codes))
+    click.echo("\n".join(code for _, code in issued))
 
 
 @click.command("seed-demo")

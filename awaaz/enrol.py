@@ -93,7 +93,7 @@ def issue():
         if block is not None and block.district_id != district.id:
             form.block.errors = [_l("That block is not in the district.")]
         else:
-            codes = issue_codes(
+            issued = issue_codes(
                 db.session,
                 current_app.config["AWAAZ_CODE_KEY"],
                 district,
@@ -103,7 +103,7 @@ def issue():
                 actor=current_user,
             )
             db.session.commit()
-            cards = [(code, qr_svg(code)) for code in codes]
+            cards = [(number, code, qr_svg(code)) for number, code in issued]
             return render_template("staff/cards.html", cards=cards, district=district)
     page = max(request.args.get("page", 1, type=int), 1)
     survivors = db.session.scalars(

@@ -28,19 +28,26 @@ def issue_codes(
     age_band: AgeBand | None = None,
     actor=None,  # type: ignore[no-untyped-def]
     via: str = "web",
-) -> list[str]:
-    """Enrol `count` survivors in `district`; returns their codes (stored only as hashes)."""
+) -> list[tuple[int, str]]:
+    """Enrol `count` survivors in `district`; returns (enrolment no., code) pairs.
+
+    The code is stored only as a hash. The enrolment number is not secret: it is printed on
+    the card beside the code, so a field worker can match a safeguarding alert (which shows
+    the number, never the code) to the survivor on her own paper list.
+    """
     codes = [generate_code() for _ in range(count)]
-    for code in codes:
-        session.add(
-            Survivor(
-                code_hash=hash_code(key, code.replace("-", "")),
-                district=district,
-                block=block,
-                age_band=age_band,
-                enrolled_by_id=getattr(actor, "id", None),
-            )
+    survivors = [
+        Survivor(
+            code_hash=hash_code(key, code.replace("-", "")),
+            district=district,
+            block=block,
+            age_band=age_band,
+            enrolled_by_id=getattr(actor, "id", None),
         )
+        for code in codes
+    ]
+    session.add_all(survivors)
+    session.flush()
     record(
         session,
         "codes.issued",
@@ -49,7 +56,7 @@ def issue_codes(
         target_id=district.id,
         detail={"count": count, "via": via},
     )
-    return codes
+    return [(s.id, code) for s, code in zip(survivors, codes, strict=True)]
 
 
 def revoke(session: Session, survivor: Survivor, actor) -> None:  # type: ignore[no-untyped-def]

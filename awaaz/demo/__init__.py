@@ -11,6 +11,9 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from models import (
+    Action,
+    Alert,
+    AlertNote,
     Answer,
     Comment,
     District,
@@ -27,6 +30,7 @@ from models.ratings import DERIVED_TABLES, rebuild_derived
 from models.reference import load_reference_data
 
 from ..passwords import hash_password
+from .closing import build_actions, raise_demo_alerts
 from .ratings import generate_ratings
 from .registry import build_stakeholders, build_survivors
 
@@ -90,6 +94,8 @@ def seed_demo(
         )
     _fix_sequences(session)
     rebuild_derived(session)
+    build_actions(session, rng, stakeholders, today)
+    raise_demo_alerts(session, today)
     session.merge(Setting(key=DEMO_MARKER, value=f"seed={seed} ratings={ratings}"))
     record(session, "demo.seeded", detail={"seed": seed, "ratings": ratings})
     session.commit()
@@ -106,6 +112,9 @@ def seed_demo(
 def _wipe(session: Session) -> None:
     for model in (
         *DERIVED_TABLES,
+        Action,
+        AlertNote,
+        Alert,
         Comment,
         Answer,
         Rating,

@@ -26,6 +26,9 @@ SAMPLE_ARGS = {
     "fmt": "csv",
     "survivor_id": 999_999,  # no such record: an allowed request answers 404, changes nothing
     "comment_id": 999_999,
+    "alert_id": 999_999,
+    "action_id": 999_999,
+    "word_id": 999_999,
 }
 STATIC_FILES = {
     "/static/<path:filename>": "staff.css",

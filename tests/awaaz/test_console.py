@@ -198,7 +198,13 @@ def test_survivors_suggestions_are_added_to_the_registry(client, session, admin)
 
 
 def test_settings_can_raise_thresholds_but_never_lower_them(client, session, admin, app):
-    form = {"k_staff": 3, "k_funder": 20, "comment_retention_days": 90, "rating_retention_days": 0}
+    form = {
+        "k_staff": 3,
+        "k_funder": 20,
+        "comment_retention_days": 90,
+        "rating_retention_days": 0,
+        "alert_score": 20,
+    }
     response = client.post("/staff/admin/settings", data=form)
     assert response.status_code == 200 and b"at least 5" in response.data
     response = client.post("/staff/admin/settings", data={**form, "k_staff": 8})
