@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from models import (
+    Action,
     Answer,
     Block,
     Comment,
@@ -537,6 +538,26 @@ def approved_comments(
     )
     if good_practice_only:
         statement = statement.where(Comment.good_practice.is_(True))
+    return _frame(session, statement)
+
+
+def actions_for(session: Session, stakeholder_id: int, limit: int = 20) -> pd.DataFrame:
+    """What the programme did about a stakeholder, newest first (staff see the outcome)."""
+    statement = (
+        select(
+            Action.taken_on,
+            Action.kind,
+            Action.escalated_to,
+            Action.status,
+            Action.outcome,
+            Action.summary_en,
+            Action.summary_bn,
+            Action.summary_hi,
+        )
+        .where(Action.stakeholder_id == stakeholder_id)
+        .order_by(Action.taken_on.desc(), Action.id.desc())
+        .limit(limit)
+    )
     return _frame(session, statement)
 
 

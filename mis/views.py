@@ -6,7 +6,7 @@ views only parse parameters, ask the engine and serialise what the privacy modul
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -14,8 +14,9 @@ from models import District, RaterQuarter, StakeholderType
 from models.audit import record
 from models.database import db
 
-from . import engine, exports, report
-from .periods import Period, PeriodError
+from . import closing, engine, exports, report
+from .dashboard.labels import type_names
+from .periods import Grain, Period, PeriodError
 from .queries import Scope
 
 bp = Blueprint("mis", __name__, url_prefix="/mis", template_folder="templates")
@@ -153,3 +154,76 @@ def staff_report():
 def funder_report():
     """The quarterly report for funders: funder-suppressed summaries only."""
     return _pdf("funder")
+
+
+# --- closing the loop: recognition certificates and interface-meeting scorecards -----------
+
+
+def _document(body: bytes, name: str, action: str, stakeholder_id: int, detail: dict) -> Response:
+    record(
+        db.session,
+        action,
+        actor=current_user,
+        target_type="stakeholder",
+        target_id=stakeholder_id,
+        detail=detail,
+    )
+    db.session.commit()
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused(error: closing.NotEligible) -> Response:
+    return Response(f"{error}\n", 404, mimetype="text/plain")
+
+
+def _quarter() -> Period:
+    period = requested_period()
+    if period.grain is not Grain.QUARTER:
+        abort(Response("use one quarter, e.g. 2026Q3\n", 400, mimetype="text/plain"))
+    return period
+
+
+@bp.get("/certificates")
+def certificates():
+    """The quarter's best performers of each type, each with a certificate to download."""
+    period = _quarter()
+    chosen = closing.recognised(db.session, period, settings())
+    with_names = chosen.assign(type_name=chosen["type"].map(type_names(db.session)))
+    return render_template(
+        "mis/certificates.html",
+        period=period,
+        rows=with_names.sort_values(["type_name", "score"], ascending=[True, False]).to_dict(
+            "records"
+        ),
+        k=settings().k_staff,
+    )
+
+
+@bp.get("/certificates/<int:stakeholder_id>.pdf")
+def certificate(stakeholder_id: int):
+    period = _quarter()
+    try:
+        body = closing.certificate_pdf(db.session, period, settings(), stakeholder_id)
+    except closing.NotEligible as error:
+        return _refused(error)
+    name = f"awaaz-certificate-{stakeholder_id}-{period.label}.pdf"
+    return _document(body, name, "certificate", stakeholder_id, {"period": period.label})
+
+
+@bp.get("/scorecard/<int:stakeholder_id>.pdf")
+def scorecard(stakeholder_id: int):
+    """The printable scorecard for a community interface meeting with one stakeholder."""
+    period = _quarter()
+    lang = request.args.get("lang", "en")
+    if lang not in closing.LANGUAGES:
+        abort(Response("lang must be en, bn or hi\n", 400, mimetype="text/plain"))
+    try:
+        body = closing.scorecard_pdf(db.session, period, settings(), stakeholder_id, lang)
+    except closing.NotEligible as error:
+        return _refused(error)
+    name = f"awaaz-scorecard-{stakeholder_id}-{period.label}-{lang}.pdf"
+    detail = {"period": period.label, "lang": lang}
+    return _document(body, name, "scorecard", stakeholder_id, detail)

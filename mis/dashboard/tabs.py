@@ -8,11 +8,14 @@ from __future__ import annotations
 import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from models.safeguarding import ACTION_KIND_LABELS, ACTION_STATUS_LABELS, ESCALATION_LABELS
+
 from .. import cache, engine, figures, metrics, queries
+from ..periods import Grain
 from .filters import Filters
 from .labels import dimension_names, item_names, type_names
 
@@ -413,6 +416,7 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
                 ),
                 className="warn",
             ),
+            *_actions(session, stakeholder_id),
         ]
     type_id = int(row.iloc[0]["type_id"])
     own_items = queries.item_means(session, filters.period, [stakeholder_id])
@@ -456,4 +460,46 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
         html.Ul([html.Li(text) for text in comments.get("moderated", [])])
         if len(comments)
         else html.P(_("No approved comments.")),
+        *_documents(filters, stakeholder_id),
+        *_actions(session, stakeholder_id),
     ]
+
+
+def _documents(filters: Filters, stakeholder_id: int) -> list:
+    """Links to the scorecard and, for the quarter's best performers, the certificate."""
+    period = filters.period
+    if period.grain is not Grain.QUARTER:
+        return [html.P(_("Choose one quarter for the meeting scorecard and the certificate."))]
+    scorecard = _("Meeting scorecard")
+    links = [
+        html.A(
+            f"{scorecard} ({name})",
+            href=f"/mis/scorecard/{stakeholder_id}.pdf?period={period.label}&lang={code}",
+        )
+        for code, name in (("bn", "বাংলা"), ("hi", "हिंदी"), ("en", "English"))
+    ]
+    links.append(
+        html.A(_("Recognition certificates"), href=f"/mis/certificates?period={period.label}")
+    )
+    return [html.H3(_("For meetings")), html.Ul([html.Li(link) for link in links])]
+
+
+def _actions(session: Session, stakeholder_id: int) -> list:
+    """What the programme did about this stakeholder (shown whatever the number of raters)."""
+    rows = queries.actions_for(session, stakeholder_id)
+    if rows.empty:
+        return [html.H3(_("Actions taken")), html.P(_("No actions recorded yet."))]
+    lang = str(get_locale())
+    items = []
+    for row in rows.itertuples():
+        what = _(ACTION_KIND_LABELS[row.kind])
+        if isinstance(row.escalated_to, str):
+            what += f" — {_(ESCALATION_LABELS[row.escalated_to])}"
+        summary = getattr(row, f"summary_{lang}", None) or row.summary_en or row.outcome or ""
+        items.append(
+            html.Li(
+                f"{format_date(row.taken_on, 'MMM y')} · {what} · "
+                f"{_(ACTION_STATUS_LABELS[row.status])}: {summary}"
+            )
+        )
+    return [html.H3(_("Actions taken")), html.Ul(items)]
