@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from models.database import WRITE_INTENT, configure_engine, db
 
-from . import access, admin, alerts, auth, enrol, errors, headers, i18n, logs, moderation
+from . import access, admin, alerts, api, auth, enrol, errors, headers, i18n, logs, moderation
 from .config import from_environment
 
 compress = Compress()
@@ -37,6 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_STORAGE_URI="memory://",
         COMPRESS_ALGORITHM=["gzip"],
         COMPRESS_MIN_SIZE=300,
+        # Forms, API bodies and paper-form uploads alike: nothing legitimate is larger.
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
     )
     if test_config is None:
         app.config.from_mapping(from_environment(Path(app.instance_path)))
@@ -58,6 +60,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(alerts.bp)
+    app.register_blueprint(api.bp)
+    # The API's only write (POST /api/v1/ratings) admits device tokens alone, sent in the
+    # Authorization header: a browser never adds that on its own, so no forged cross-site
+    # request can carry one, and CSRF tokens would protect nothing there.
+    auth.csrf.exempt(api.bp)
     access.init_app(app)
     errors.init_app(app)
     headers.init_app(app)

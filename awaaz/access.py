@@ -10,23 +10,33 @@ Record-level rules (a field worker sees only her district) live in the views tha
 
 from __future__ import annotations
 
-from flask import Flask, abort, jsonify, redirect, request, url_for
+import datetime as dt
+
+from flask import Flask, abort, g, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from feedback import flow
-from models import Role
+from models import DeviceToken, Role
 from models.audit import record
 from models.database import db
+from models.devices import PREFIX, token_hash
 
-ANONYMOUS, SURVIVOR = "anonymous", "survivor"
-ROLES = (ANONYMOUS, SURVIVOR, *(r.value for r in Role))
+from .errors import api_error
+
+ANONYMOUS, SURVIVOR, DEVICE = "anonymous", "survivor", "device"
+# `device`: a field tablet that sent a valid device token (API only, never a session).
+ROLES = (ANONYMOUS, SURVIVOR, DEVICE, *(r.value for r in Role))
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = frozenset(r.value for r in Role)
 ADMIN = frozenset({Role.ADMIN.value})
 STAFF = frozenset({Role.ADMIN.value, Role.STAFF.value})
 FUNDER = frozenset({Role.ADMIN.value, Role.STAFF.value, Role.FUNDER.value})
 FIELD = frozenset({Role.ADMIN.value, Role.FIELD.value})
-DEVICE = frozenset({Role.ADMIN.value, Role.STAFF.value, Role.FIELD.value})
+HANDS_ON = frozenset({Role.ADMIN.value, Role.STAFF.value, Role.FIELD.value})
+TABLET = frozenset({DEVICE})
+TABLET_OR_HANDS_ON = HANDS_ON | TABLET
 SURVIVORS = frozenset({SURVIVOR})
 
 RULES: dict[str, frozenset[str]] = {
@@ -48,12 +58,12 @@ RULES: dict[str, frozenset[str]] = {
     "/staff/logout": EVERYONE,
     "/staff/lang/<lang>": EVERYONE,
     "/staff/": SIGNED_IN,
-    "/staff/kiosk": DEVICE,
+    "/staff/kiosk": HANDS_ON,
     "/staff/enrol*": FIELD,
     "/staff/moderation*": STAFF,
     # Field workers reach only the alerts of survivors they enrolled who asked to be
     # contacted (awaaz/alerts.py); actions and their public summaries are staff work.
-    "/staff/alerts*": DEVICE,
+    "/staff/alerts*": HANDS_ON,
     "/staff/actions*": STAFF,
     "/staff/admin/*": ADMIN,
     # The MIS: every Dash route under each prefix is covered by the prefix.
@@ -63,6 +73,13 @@ RULES: dict[str, frozenset[str]] = {
     "/mis/export/funder-summary.*": FUNDER,
     "/mis/report.pdf": STAFF,
     "/mis/report/funder.pdf": FUNDER,
+    # The JSON API: tablets submit; staff and funders read what their roles allow.
+    "/api/v1/openapi.json": EVERYONE,
+    "/api/v1/ratings": TABLET,
+    "/api/v1/stakeholders": TABLET_OR_HANDS_ON,
+    "/api/v1/questionnaires/<type_code>": TABLET_OR_HANDS_ON,
+    "/api/v1/league-table": STAFF,
+    "/api/v1/funder-summary": FUNDER,
 }
 
 
@@ -79,9 +96,26 @@ def allowed_roles(rule: str) -> frozenset[str] | None:
 
 
 def current_role() -> str:
+    if request.path.startswith("/api/") and device_from_header() is not None:
+        return DEVICE
     if current_user.is_authenticated:
         return str(current_user.role)
     return SURVIVOR if flow.current() is not None else ANONYMOUS
+
+
+def device_from_header() -> DeviceToken | None:
+    """The active device token of `Authorization: Bearer …`, once per request."""
+    if "device" not in g:
+        g.device = None
+        scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token.startswith(PREFIX) and len(token) < 100:
+            found = db.session.scalars(
+                select(DeviceToken).filter_by(token_hash=token_hash(token.strip()))
+            ).first()
+            if found is not None and found.active:
+                found.last_used_at = dt.datetime.now(dt.UTC)
+                g.device = found
+    return g.device
 
 
 def enforce():  # type: ignore[no-untyped-def]
@@ -95,6 +129,10 @@ def enforce():  # type: ignore[no-untyped-def]
         return None
     if roles == SURVIVORS:  # her session ended (or never began): back to the code page
         return redirect(url_for("feedback.enter_code", lang=request.view_args["lang"]), 303)
+    if request.path.startswith("/api/"):
+        if role in (ANONYMOUS, SURVIVOR):
+            return api_error(401, _("Sign in, or send a device token."))
+        refuse()
     if not current_user.is_authenticated:
         if request.method == "GET" and "_dash" not in request.path:
             return redirect(url_for("staff.login", next=request.path))

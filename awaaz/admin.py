@@ -23,6 +23,7 @@ from models import (
     AuditEvent,
     Block,
     DangerWord,
+    DeviceToken,
     District,
     Rating,
     Role,
@@ -38,6 +39,7 @@ from models.ratings import rebuild_derived
 from models.stakeholders import SuggestionStatus
 
 from . import sessions as staff_sessions
+from .devices import issue_token, revoke_token
 from .forms import options
 from .passwords import WeakPassword, hash_password
 
@@ -508,6 +510,45 @@ def delete_danger_word(word_id: int):
     db.session.commit()
     flash(_l("Removed."))
     return redirect(url_for(".danger_words"), 303)
+
+
+# --- field tablets' device tokens ------------------------------------------------------
+
+
+class DeviceForm(FlaskForm):
+    name = StringField(_l("Tablet name"), validators=[DataRequired(), Length(max=100)])
+    district = SelectField(_l("District"), coerce=int)
+
+
+@bp.route("/devices", methods=["GET", "POST"])
+def devices():
+    """Issue a token to a field tablet (shown once) and see which tokens are in use."""
+    form = DeviceForm()
+    form.district.choices = options(_district_choices())
+    token = None
+    if form.validate_on_submit():
+        place = db.session.get(District, form.district.data) if form.district.data else None
+        _row, token = issue_token(db.session, form.name.data, place, actor=current_user)
+        db.session.commit()
+        form = DeviceForm(formdata=None)
+        form.district.choices = options(_district_choices())
+    rows = db.session.scalars(select(DeviceToken).order_by(DeviceToken.id.desc())).all()
+    return render_template(
+        "staff/admin/devices.html", form=form, rows=rows, token=token, revoke_form=FlaskForm()
+    )
+
+
+@bp.post("/devices/<int:device_id>/revoke")
+def revoke_device(device_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    row = db.session.get(DeviceToken, device_id)
+    if row is None:
+        abort(404)
+    revoke_token(db.session, row, actor=current_user)
+    db.session.commit()
+    flash(_l("The token no longer works."))
+    return redirect(url_for(".devices"), 303)
 
 
 # --- the audit log ------------------------------------------------------------------------

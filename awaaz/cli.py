@@ -220,6 +220,43 @@ def purge_command(dry_run: bool) -> None:
     )
 
 
+@click.group("device-token")
+def device_token() -> None:
+    """Tokens with which field tablets submit ratings through the API."""
+
+
+@device_token.command("issue")
+@click.argument("name")
+@click.option("--district", help="The district the tablet works in.")
+@with_appcontext
+def device_token_issue(name: str, district: str | None) -> None:
+    """Print a new token for the tablet NAME (shown only now)."""
+    from .devices import issue_token
+
+    place = find_district(district) if district else None
+    row, token = issue_token(db.session, name, place)
+    db.session.commit()
+    click.echo(f"Device token {row.id} for {row.name!r} (keep it secret, it is not shown again):")
+    click.echo(token)
+
+
+@device_token.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def device_token_revoke(token_id: int) -> None:
+    """Stop the token with this number from working."""
+    from models import DeviceToken
+
+    from .devices import revoke_token
+
+    row = db.session.get(DeviceToken, token_id)
+    if row is None:
+        raise click.UsageError(f"no device token {token_id}")
+    revoke_token(db.session, row)
+    db.session.commit()
+    click.echo(f"Revoked device token {token_id} ({row.name}).")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
@@ -245,6 +282,7 @@ def init_app(app: Flask) -> None:
         backup_command,
         restore_command,
         purge_command,
+        device_token,
         translate,
     ):
         app.cli.add_command(command)

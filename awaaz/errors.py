@@ -1,7 +1,7 @@
 """Error pages outside the survivor app: short, in the reader's language, never a traceback.
 
 The survivor pages have their own (feedback/views.py). Here, a JSON client (Dash callbacks,
-and later the API) gets JSON; a browser gets a plain page. Flask logs an unexpected error
+the API) gets JSON; a browser gets a plain page. Flask logs an unexpected error
 with the method and path only — never form data, which may hold a survivor's words.
 """
 
@@ -18,8 +18,14 @@ MESSAGES = {
     403: lambda: _("You do not have access to this page."),
     404: lambda: _("There is no page at this address."),
     405: lambda: _("This page cannot be used that way."),
+    413: lambda: _("This is too large to send."),
     429: lambda: _("Too many tries. Please wait a while and try again."),
 }
+
+
+def api_error(code: int, message: str, field: str = ""):  # type: ignore[no-untyped-def]
+    """The API's error body (awaaz/api/schemas.py `Errors`): what was wrong, and where."""
+    return jsonify(errors=[{"field": field, "message": message}]), code
 
 
 def _wants_json() -> bool:
@@ -29,6 +35,8 @@ def _wants_json() -> bool:
 def handle(error: HTTPException):  # type: ignore[no-untyped-def]
     code = error.code or 500
     message = MESSAGES.get(code, lambda: _("Something went wrong on our side. Please try again."))()
+    if request.path.startswith("/api/"):
+        return api_error(code, message)
     if _wants_json():
         return jsonify(error=message, status=code), code
     return render_template("staff/error.html", message=message, code=code), code

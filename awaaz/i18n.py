@@ -23,6 +23,12 @@ def select_locale() -> str:
     lang = (request.view_args or {}).get("lang")
     if lang in LANGUAGES:
         return lang
+    if request.path.startswith("/api/"):
+        # API clients name their language in ?lang= or Accept-Language; no session needed.
+        asked = request.args.get("lang")
+        if asked in LANGUAGES:
+            return asked
+        return request.accept_languages.best_match(LANGUAGES) or "en"
     chosen = session.get("staff_lang")
     if chosen in STAFF_LANGUAGES:
         return chosen

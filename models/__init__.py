@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .base import Base
+from .devices import DeviceToken
 from .geography import Block, District, GramPanchayat, State
 from .questionnaires import (
     DONT_KNOW,
@@ -50,6 +51,7 @@ __all__ = [
     "AlertReason",
     "AlertStatus",
     "DangerWord",
+    "DeviceToken",
     "EscalatedTo",
     "DONT_KNOW",
     "AgeBand",

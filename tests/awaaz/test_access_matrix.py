@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from awaaz import access
+from awaaz.devices import issue_token
 from models import Role
 from tests.factories import StakeholderFactory, SurvivorFactory, UserFactory, district
 
@@ -29,6 +30,7 @@ SAMPLE_ARGS = {
     "alert_id": 999_999,
     "action_id": 999_999,
     "word_id": 999_999,
+    "device_id": 999_999,
 }
 STATIC_FILES = {
     "/static/<path:filename>": "staff.css",
@@ -65,7 +67,10 @@ def refused(response, role: str) -> bool:
 def become(client, role: str, people: dict) -> None:
     """Start (again) the session of `role` on this client."""
     client.delete_cookie("awaaz")
-    if role == access.SURVIVOR:
+    client.environ_base.pop("HTTP_AUTHORIZATION", None)
+    if role == access.DEVICE:
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {people['device']}"
+    elif role == access.SURVIVOR:
         response = client.post("/bn/", data={"code": people["survivor"].code})
         assert response.status_code == 303
     elif role != access.ANONYMOUS:
@@ -88,6 +93,7 @@ def people(session):
     people = {r.value: UserFactory(role=r, district=place) for r in Role}
     people["survivor"] = SurvivorFactory(district=place)
     people["stakeholder"] = StakeholderFactory()
+    people["device"] = issue_token(session, "Test tablet", place)[1]
     return people
 
 
@@ -119,16 +125,19 @@ def test_each_route_admits_exactly_the_roles_the_table_names(app, client, people
 @pytest.mark.parametrize(
     ("rule", "refused_roles"),
     [
-        ("/mis/", {"anonymous", "survivor", "field", "funder"}),
-        ("/mis/_dash-update-component", {"anonymous", "survivor", "field", "funder"}),
-        ("/mis/funder/", {"anonymous", "survivor", "field"}),
+        ("/mis/", {"anonymous", "survivor", "device", "field", "funder"}),
+        ("/mis/_dash-update-component", {"anonymous", "survivor", "device", "field", "funder"}),
+        ("/mis/funder/", {"anonymous", "survivor", "device", "field"}),
         (
             "/mis/export/league-table.<any(csv, xlsx):fmt>",
-            {"anonymous", "survivor", "field", "funder"},
+            {"anonymous", "survivor", "device", "field", "funder"},
         ),
-        ("/staff/admin/audit", {"anonymous", "survivor", "field", "staff", "funder"}),
-        ("/staff/enrol", {"anonymous", "survivor", "staff", "funder"}),
-        ("/<lang>/questions", {"anonymous", "field", "staff", "funder", "admin"}),
+        ("/staff/admin/audit", {"anonymous", "survivor", "device", "field", "staff", "funder"}),
+        ("/staff/enrol", {"anonymous", "survivor", "device", "staff", "funder"}),
+        ("/<lang>/questions", {"anonymous", "device", "field", "staff", "funder", "admin"}),
+        ("/api/v1/ratings", {"anonymous", "survivor", "field", "staff", "funder", "admin"}),
+        ("/api/v1/league-table", {"anonymous", "survivor", "device", "field", "funder"}),
+        ("/api/v1/funder-summary", {"anonymous", "survivor", "device", "field"}),
     ],
 )
 def test_the_table_says_what_the_threat_model_asks(rule, refused_roles):

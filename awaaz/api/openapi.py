@@ -1,0 +1,174 @@
+"""The OpenAPI 3.1 document of `/api/v1/`, generated from the pydantic models in schemas.py."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from . import schemas
+
+REF = "#/components/schemas/{model}"
+BODIES = [
+    schemas.RatingIn,
+    schemas.RatingOut,
+    schemas.Errors,
+    schemas.StakeholderList,
+    schemas.QuestionnaireOut,
+    schemas.LeagueTable,
+    schemas.FunderSummary,
+]
+DEVICE = [{"deviceToken": []}]
+SIGNED_IN = [{"staffSession": []}]
+
+
+def _ref(model: type[BaseModel]) -> dict:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _json(model: type[BaseModel], description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _errors(*codes: int) -> dict:
+    text = {
+        400: "The request could not be read.",
+        401: "No valid device token or session.",
+        403: "This token or role may not use this operation.",
+        404: "Not found.",
+        409: "The client UUID was already used for a different rating.",
+        422: "A field is missing or wrong; each error names its field.",
+        429: "Too many requests (or too many wrong survivor codes) from this device.",
+    }
+    return {str(code): _json(schemas.Errors, text[code]) for code in codes}
+
+
+def _parameters(model: type[BaseModel], defs: dict) -> list[dict]:
+    """Query parameters from a query model's fields (each one a simple value)."""
+    schema = model.model_json_schema(ref_template=REF)
+    defs.update(schema.pop("$defs", {}))
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": {k: v for k, v in prop.items() if k not in ("title", "description")},
+            **({"description": prop["description"]} if "description" in prop else {}),
+        }
+        for name, prop in schema["properties"].items()
+    ]
+
+
+@cache
+def document(base: str = "/api/v1") -> dict:
+    _, top = models_json_schema([(m, "validation") for m in BODIES], ref_template=REF)
+    components = top.get("$defs", {})
+    # Responses are serialised from the same models; their output schema equals the input one.
+    period = _parameters(schemas.PeriodQuery, components)
+    paths = {
+        f"{base}/ratings": {
+            "post": {
+                "operationId": "submitRating",
+                "summary": "Submit one rating (idempotent on client_uuid)",
+                "security": DEVICE,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(schemas.RatingIn)}},
+                },
+                "parameters": _parameters(schemas.Query, components),
+                "responses": {
+                    "201": _json(schemas.RatingOut, "Stored."),
+                    "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
+                    **_errors(400, 401, 403, 409, 422, 429),
+                },
+            }
+        },
+        f"{base}/stakeholders": {
+            "get": {
+                "operationId": "listStakeholders",
+                "summary": "Active stakeholders of a district, block and type",
+                "security": DEVICE + SIGNED_IN,
+                "parameters": _parameters(schemas.StakeholderQuery, components),
+                "responses": {
+                    "200": _json(schemas.StakeholderList, "Up to 500, by name."),
+                    **_errors(401, 403, 422),
+                },
+            }
+        },
+        f"{base}/questionnaires/{{type_code}}": {
+            "get": {
+                "operationId": "getQuestionnaire",
+                "summary": "The active questionnaire of a stakeholder type, in a language",
+                "security": DEVICE + SIGNED_IN,
+                "parameters": [
+                    {
+                        "name": "type_code",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "maxLength": 40},
+                    },
+                    *_parameters(schemas.Query, components),
+                ],
+                "responses": {
+                    "200": _json(schemas.QuestionnaireOut, "The questionnaire."),
+                    **_errors(401, 403, 404, 422),
+                },
+            }
+        },
+        f"{base}/league-table": {
+            "get": {
+                "operationId": "getLeagueTable",
+                "summary": "League table (staff): figures on fewer than k_staff raters are null",
+                "security": SIGNED_IN,
+                "parameters": period,
+                "responses": {
+                    "200": _json(schemas.LeagueTable, "The league table."),
+                    **_errors(401, 403, 422),
+                },
+            }
+        },
+        f"{base}/funder-summary": {
+            "get": {
+                "operationId": "getFunderSummary",
+                "summary": "District × type summary (funders): k_funder, secondary suppression",
+                "security": SIGNED_IN,
+                "parameters": period,
+                "responses": {
+                    "200": _json(schemas.FunderSummary, "The summary."),
+                    **_errors(401, 403, 422),
+                },
+            }
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Awaaz API",
+            "version": "1",
+            "description": (
+                "Ratings from field tablets, and what a tablet and the programme's own tools "
+                "need. Errors are `Errors` bodies in the language of `?lang=` or "
+                "Accept-Language. See docs/api.md."
+            ),
+            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "deviceToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A field tablet's token, issued by an admin.",
+                },
+                "staffSession": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "awaaz",
+                    "description": "A signed-in staff session (__Host-awaaz over https).",
+                },
+            },
+        },
+    }

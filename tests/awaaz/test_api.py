@@ -1,0 +1,203 @@
+"""The JSON API as a field tablet and the programme's tools use it: idempotent submission,
+errors that name the field in the asked-for language, device tokens, the privacy rules of
+the results, and an OpenAPI 3.1 document that describes what the API answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from awaaz.devices import issue_token
+from models import AuditEvent, Rating, Role
+from tests.factories import POLICE_ANSWERS, StakeholderFactory, SurvivorFactory, UserFactory, rate
+
+
+@pytest.fixture
+def token(session):
+    return issue_token(session, "Gosaba tablet 1", None)[1]
+
+
+@pytest.fixture
+def tablet(client, token):
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
+def payload(session):
+    survivor = SurvivorFactory()
+    office = StakeholderFactory(type_code="police")
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "survivor_code": survivor.code,
+        "stakeholder_id": office.id,
+        "service": "safety",
+        "month": dt.date.today().strftime("%Y-%m"),
+        "answers": dict(POLICE_ANSWERS),
+        "language": "bn",
+    }
+
+
+def _count(session) -> int:
+    return session.scalar(select(func.count()).select_from(Rating))
+
+
+def test_a_rating_is_stored_once_whatever_the_retries(tablet, session, payload):
+    first = tablet.post("/api/v1/ratings", json=payload)
+    assert first.status_code == 201, first.get_json()
+    again = tablet.post("/api/v1/ratings", json=payload)
+    assert again.status_code == 200 and again.get_json() == first.get_json()
+    assert first.get_json()["client_uuid"] == payload["client_uuid"]
+    assert _count(session) == 1
+
+
+def test_the_same_uuid_with_other_answers_is_a_conflict(tablet, session, payload):
+    assert tablet.post("/api/v1/ratings", json=payload).status_code == 201
+    changed = payload | {"answers": POLICE_ANSWERS | {"overall": "5"}}
+    response = tablet.post("/api/v1/ratings", json=changed)
+    assert response.status_code == 409
+    assert response.get_json()["errors"][0]["field"] == "client_uuid"
+    assert _count(session) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"answers": POLICE_ANSWERS | {"respect": "9"}}, "answers.respect"),
+        ({"answers": {"respect": "4"}}, "answers.overall"),
+        ({"month": "2026-13"}, "month"),
+        ({"stakeholder_id": 0}, "stakeholder_id"),
+        ({"stakeholder_id": 987654}, "stakeholder"),
+        ({"client_uuid": "not-a-uuid"}, "client_uuid"),
+        ({"service": "flying"}, "service"),
+        ({"colour": "blue"}, "colour"),
+        ({"comment": "x" * 2001}, "comment"),
+    ],
+)
+def test_each_error_names_its_field_and_nothing_is_stored(tablet, session, payload, change, field):
+    response = tablet.post("/api/v1/ratings", json=payload | change)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert field in [e["field"] for e in errors] and all(e["message"] for e in errors)
+    assert _count(session) == 0
+
+
+def test_a_missing_field_and_a_body_that_is_not_json(tablet, payload):
+    del payload["answers"]
+    response = tablet.post("/api/v1/ratings", json=payload)
+    assert response.get_json()["errors"] == [{"field": "answers", "message": "This is needed."}]
+    garbage = tablet.post("/api/v1/ratings", data=b"\xff{", content_type="application/json")
+    assert garbage.status_code == 422 and garbage.get_json()["errors"][0]["field"] == "body"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("bn", "দরকার"), ("hi", "ज़रूरी"), ("en", "This is needed")],
+)
+def test_messages_come_in_the_language_asked_for(tablet, payload, lang, words):
+    del payload["month"]
+    response = tablet.post(f"/api/v1/ratings?lang={lang}", json=payload)
+    assert words in response.get_json()["errors"][0]["message"]
+    header = tablet.post(
+        "/api/v1/ratings", json=payload, headers={"Accept-Language": f"{lang};q=1"}
+    )
+    assert words in header.get_json()["errors"][0]["message"]
+
+
+def test_wrong_codes_are_refused_then_the_device_must_wait(tablet, payload):
+    for _ in range(5):
+        wrong = payload | {"survivor_code": "ABCDE-FGHJK", "client_uuid": str(uuid.uuid4())}
+        response = tablet.post("/api/v1/ratings", json=wrong)
+        assert response.status_code == 422
+        assert response.get_json()["errors"][0]["field"] == "survivor_code"
+    blocked = tablet.post("/api/v1/ratings", json=payload)
+    assert blocked.status_code == 429 and blocked.get_json()["errors"]
+
+
+def test_without_a_valid_token_nothing_is_stored(client, session, payload, token, auth):
+    assert client.post("/api/v1/ratings", json=payload).status_code == 401
+    bad = client.post(
+        "/api/v1/ratings", json=payload, headers={"Authorization": "Bearer awz_madeup"}
+    )
+    assert bad.status_code == 401 and bad.get_json()["errors"][0]["message"]
+    UserFactory(email="staff@example.org", role=Role.STAFF)
+    auth.login("staff@example.org")
+    assert client.post("/api/v1/ratings", json=payload).status_code == 403  # tablets only
+    assert _count(session) == 0
+
+
+def test_admins_issue_and_revoke_tokens(client, session, auth, payload):
+    UserFactory(email="admin@example.org", role=Role.ADMIN)
+    auth.login("admin@example.org")
+    page = client.post("/staff/admin/devices", data={"name": "Basanti tablet", "district": 0})
+    token = page.get_data(as_text=True).split('<code class="token">')[1].split("<")[0]
+    assert token.startswith("awz_") and len(token) > 40
+    auth.logout()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/v1/ratings", json=payload, headers=headers).status_code == 201
+    auth.login("admin@example.org")
+    from models import DeviceToken
+
+    row = session.scalars(select(DeviceToken).filter_by(name="Basanti tablet")).one()
+    assert row.token_hash != token and token not in client.get("/staff/admin/devices").text
+    assert client.post(f"/staff/admin/devices/{row.id}/revoke").status_code == 303
+    auth.logout()
+    again = payload | {"client_uuid": str(uuid.uuid4())}
+    assert client.post("/api/v1/ratings", json=again, headers=headers).status_code == 401
+    actions = session.scalars(select(AuditEvent.action)).all()
+    assert "device_token.issued" in actions and "device_token.revoked" in actions
+
+
+def test_the_command_line_issues_a_token(runner, session):
+    result = runner.invoke(args=["device-token", "issue", "Kultali tablet"])
+    assert result.exit_code == 0 and result.output.strip().splitlines()[-1].startswith("awz_")
+
+
+def test_a_tablet_reads_stakeholders_and_questionnaires(tablet, session):
+    office = StakeholderFactory(type_code="hospital", name="Canning hospital", block_name="Basanti")
+    listed = tablet.get(f"/api/v1/stakeholders?type=hospital&district={office.district_id}")
+    assert listed.status_code == 200
+    assert office.id in [s["id"] for s in listed.get_json()["stakeholders"]]
+    form = tablet.get("/api/v1/questionnaires/police?lang=hi").get_json()
+    assert form["type"] == "police" and form["language"] == "hi"
+    texts = {item["code"]: item["text"] for item in form["items"]}
+    assert texts["respect"] != "Did they treat you with respect?"  # in Hindi
+    assert tablet.get("/api/v1/questionnaires/astrologer").status_code == 404
+    assert tablet.get("/api/v1/stakeholders?district=abc").status_code == 422
+
+
+def test_results_keep_the_dashboard_privacy_rules(client, session, auth, tablet):
+    many, few = StakeholderFactory(), StakeholderFactory()
+    for _ in range(6):
+        rate(many, SurvivorFactory(), 70)
+    for _ in range(2):
+        rate(few, SurvivorFactory(), 99)
+    assert tablet.get("/api/v1/league-table?period=2026Q3").status_code == 403
+    del client.environ_base["HTTP_AUTHORIZATION"]
+    UserFactory(email="staff@example.org", role=Role.STAFF)
+    auth.login("staff@example.org")
+    table = client.get("/api/v1/league-table?period=2026Q3").get_json()
+    rows = {r["stakeholder_id"]: r for r in table["rows"]}
+    assert rows[many.id]["n_raters"] == 6 and rows[many.id]["score"] is not None
+    assert rows[few.id]["suppressed"] and rows[few.id]["score"] is None
+    assert rows[few.id]["n_raters"] is None
+    summary = client.get("/api/v1/funder-summary?period=2026Q3").get_json()
+    assert all(r["score"] is None for r in summary["rows"] if r["suppressed"])
+    month = client.get("/api/v1/funder-summary?period=2026-08")
+    assert month.status_code == 422 and month.get_json()["errors"][0]["field"] == "period"
+
+
+def test_the_openapi_document_is_openapi_31_from_the_schemas(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    assert {"/api/v1/ratings", "/api/v1/stakeholders", "/api/v1/league-table"} <= set(
+        document["paths"]
+    )
+    rating = document["components"]["schemas"]["RatingIn"]
+    assert "client_uuid" in rating["required"] and rating["additionalProperties"] is False
+    from openapi_spec_validator import validate
+
+    validate(document)
