@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SOURCES := awaaz feedback mis models
 
-.PHONY: demo test lint bench security translations translations-check browser clean
+.PHONY: demo test lint bench security api-fuzz translations translations-check browser clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,13 @@ test: $(VENV)/.installed browser node_modules/.package-lock.json lint translatio
 security: $(VENV)/.installed translations
 	bash scripts/security-scan.sh
 
+# schemathesis against a running server: every API operation, no 5xx, every response as
+# documented (docs/api.md).
+api-fuzz: $(VENV)/.installed translations
+	bash scripts/api-fuzz.sh
+
 bench: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/benchmarks -m benchmark -s
 
 clean:
-	rm -rf $(VENV) .venv-wapiti instance test-output
+	rm -rf $(VENV) .venv-wapiti .venv-schemathesis instance test-output

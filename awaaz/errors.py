@@ -35,11 +35,14 @@ def _wants_json() -> bool:
 def handle(error: HTTPException):  # type: ignore[no-untyped-def]
     code = error.code or 500
     message = MESSAGES.get(code, lambda: _("Something went wrong on our side. Please try again."))()
+    # What the error itself says about the request (405's Allow, 429's Retry-After) stays.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if request.path.startswith("/api/"):
-        return api_error(code, message)
+        body, _status = api_error(code, message)
+        return body, code, headers
     if _wants_json():
-        return jsonify(error=message, status=code), code
-    return render_template("staff/error.html", message=message, code=code), code
+        return jsonify(error=message, status=code), code, headers
+    return render_template("staff/error.html", message=message, code=code), code, headers
 
 
 def init_app(app: Flask) -> None:

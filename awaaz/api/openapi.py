@@ -107,7 +107,11 @@ def document(base: str = "/api/v1") -> dict:
                         "name": "type_code",
                         "in": "path",
                         "required": True,
-                        "schema": {"type": "string", "maxLength": 40},
+                        "schema": {
+                            "type": "string",
+                            "maxLength": 40,
+                            "examples": ["police", "hospital", "bdo"],
+                        },
                     },
                     *_parameters(schemas.Query, components),
                 ],

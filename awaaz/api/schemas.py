@@ -149,6 +149,6 @@ class StakeholderQuery(Query):
 
 
 class PeriodQuery(Query):
-    period: PeriodText
+    period: PeriodText = Field(examples=["2026Q3", "2026Q3R", "2026"])
     type: ShortText | None = None
     district: int | None = Field(default=None, ge=1, le=2_147_483_647)
