@@ -12,7 +12,20 @@ from sqlalchemy import text
 
 from models.database import WRITE_INTENT, configure_engine, db
 
-from . import access, admin, alerts, api, auth, enrol, errors, headers, i18n, logs, moderation
+from . import (
+    access,
+    admin,
+    alerts,
+    api,
+    auth,
+    enrol,
+    errors,
+    headers,
+    i18n,
+    logs,
+    moderation,
+    paper,
+)
 from .config import from_environment
 
 compress = Compress()
@@ -61,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation.bp)
     app.register_blueprint(alerts.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(paper.bp)
     # The API's only write (POST /api/v1/ratings) admits device tokens alone, sent in the
     # Authorization header: a browser never adds that on its own, so no forged cross-site
     # request can carry one, and CSRF tokens would protect nothing there.

@@ -65,6 +65,7 @@ RULES: dict[str, frozenset[str]] = {
     # contacted (awaaz/alerts.py); actions and their public summaries are staff work.
     "/staff/alerts*": HANDS_ON,
     "/staff/actions*": STAFF,
+    "/staff/paper*": HANDS_ON,
     "/staff/admin/*": ADMIN,
     # The MIS: every Dash route under each prefix is covered by the prefix.
     "/mis/*": STAFF,

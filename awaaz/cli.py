@@ -257,6 +257,31 @@ def device_token_revoke(token_id: int) -> None:
     click.echo(f"Revoked device token {token_id} ({row.name}).")
 
 
+@click.command("import-paper")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--lang", type=click.Choice(["bn", "hi", "en"]), default="en", help="Language of messages."
+)
+@with_appcontext
+def import_paper_command(file: Path, lang: str) -> None:
+    """Store a CSV of filled paper forms, all rows or none (see docs/offline.md)."""
+    from flask_babel import force_locale
+
+    from .paper import PaperRefused, import_paper
+
+    with force_locale(lang):
+        try:
+            stored, already = import_paper(
+                db.session, file.read_bytes(), current_app.config["AWAAZ_CODE_KEY"]
+            )
+        except PaperRefused as refused:
+            db.session.rollback()
+            for p in refused.problems:
+                click.echo(f"line {p.line}, {p.field}: {p.message}", err=True)
+            raise SystemExit(1) from None
+    click.echo(f"Stored {stored} forms; {already} were already stored.")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
@@ -283,6 +308,7 @@ def init_app(app: Flask) -> None:
         restore_command,
         purge_command,
         device_token,
+        import_paper_command,
         translate,
     ):
         app.cli.add_command(command)

@@ -145,6 +145,77 @@ def submit_rating(session: Session, submission: Submission, *, today: dt.date | 
     return SubmitResult(rating, created=True)
 
 
+@dataclass
+class InvalidBatch(SubmissionError):
+    """Some submissions of a batch break a rule; nothing of the batch was written.
+
+    `errors` maps each failing submission's index to its field → reason map.
+    """
+
+    errors: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{len(self.errors)} submissions are invalid"
+
+
+def submit_batch(
+    session: Session, submissions: list[Submission], *, today: dt.date | None = None
+) -> tuple[int, int]:
+    """Store a batch all or nothing, in one transaction; returns (stored, already stored).
+
+    A submission whose UUID is stored with the same content counts as already stored (so a
+    file sent twice stores nothing twice); with other content it is an error of its own.
+    Raises InvalidBatch, having written nothing.
+    """
+    today = today or dt.date.today()
+    stored = replayed = 0
+    with write_transaction(session):
+        built, errors = _check(session, submissions, today)
+        if errors:
+            raise InvalidBatch(errors)  # leaving the block rolls the transaction back
+        for rating in built:
+            if rating is None:
+                replayed += 1
+                continue
+            session.add(rating)
+            session.flush()
+            count_rating(session, rating)
+            raise_alert(session, rating, rating.survivor)
+            stored += 1
+    return stored, replayed
+
+
+def check_batch(
+    session: Session, submissions: list[Submission], *, today: dt.date | None = None
+) -> dict[int, dict[str, str]]:
+    """Every rule a batch breaks, by submission index; writes nothing."""
+    return _check(session, submissions, today or dt.date.today())[1]
+
+
+def _check(session: Session, submissions: list[Submission], today: dt.date):  # type: ignore[no-untyped-def]
+    """Each submission's new rating (None when already stored) and the batch's errors."""
+    errors: dict[int, dict[str, str]] = {}
+    built: list[Rating | None] = []
+    seen: set[uuid.UUID] = set()
+    for index, submission in enumerate(submissions):
+        if submission.client_uuid in seen:
+            errors[index] = {"client_uuid": "duplicate"}
+            continue
+        seen.add(submission.client_uuid)
+        existing = _find(session, submission.client_uuid)
+        if existing is not None:
+            if existing.payload_digest != submission.digest():
+                errors[index] = {"client_uuid": "conflict"}
+            built.append(None)
+            continue
+        try:
+            # Built, not added: nothing reaches the session until the whole batch is valid.
+            built.append(_build_rating(session, submission, submission.digest(), today))
+        except InvalidSubmission as invalid:
+            errors[index] = invalid.errors
+    return built, errors
+
+
 def _find(session: Session, client_uuid: uuid.UUID) -> Rating | None:
     return session.scalars(select(Rating).filter_by(client_uuid=client_uuid)).first()
 
@@ -236,10 +307,13 @@ def _validate_answers(questionnaire: Questionnaire, given: Mapping[str, str], er
 
 __all__ = [
     "ConflictingResubmission",
+    "InvalidBatch",
     "InvalidSubmission",
     "Submission",
     "SubmissionError",
     "SubmitResult",
     "active_questionnaire",
+    "check_batch",
+    "submit_batch",
     "submit_rating",
 ]

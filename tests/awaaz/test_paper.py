@@ -1,0 +1,150 @@
+"""Paper forms: printable forms per type, and filled forms entered from a CSV file — all rows
+or none, every problem by line and column in the uploader's language, nothing twice."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Channel, Rating, Role
+from tests.factories import POLICE_ANSWERS, StakeholderFactory, SurvivorFactory, UserFactory
+from tests.mis.test_views import pdf_text
+
+HEADER = [
+    "form_no",
+    "survivor_code",
+    "stakeholder_id",
+    "service",
+    "month",
+    "unsafe",
+    "consent",
+    "language",
+    "comment",
+    *POLICE_ANSWERS,
+]
+
+
+def _csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=HEADER)
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode()  # as Excel saves "CSV UTF-8"
+
+
+def _row(survivor, office, form_no: str, **overrides) -> dict:  # type: ignore[no-untyped-def]
+    row = {
+        "form_no": form_no,
+        "survivor_code": survivor.code,
+        "stakeholder_id": office.id,
+        "service": "safety",
+        "month": "2026-10",
+        "unsafe": "no",
+        "consent": "",
+        "language": "bn",
+        "comment": "",
+        **POLICE_ANSWERS,
+    }
+    return row | overrides
+
+
+def _count(session) -> int:
+    return session.scalar(select(func.count()).select_from(Rating))
+
+
+@pytest.fixture
+def field_worker(client, auth, session):
+    worker = UserFactory(email="didi@example.org", role=Role.FIELD, district=None)
+    office = StakeholderFactory(type_code="police")
+    worker.district_id = office.district_id
+    session.flush()
+    auth.login("didi@example.org")
+    return office
+
+
+def _upload(client, data: bytes):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/staff/paper",
+        data={"file": (io.BytesIO(data), "forms.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_file_is_stored_once_however_often_it_is_uploaded(client, session, field_worker):
+    office = field_worker
+    data = _csv([_row(SurvivorFactory(), office, f"A1B2C3D{i}") for i in range(3)])
+    first = _upload(client, data)
+    assert first.status_code == 200 and "Stored 3 forms; 0 were already stored" in first.text
+    again = _upload(client, data)
+    assert "Stored 0 forms; 3 were already stored" in again.text
+    assert _count(session) == 3
+    ratings = session.scalars(select(Rating)).all()
+    assert {r.channel for r in ratings} == {Channel.PAPER}
+    assert all(r.entered_by_id is not None for r in ratings)
+
+
+def test_one_bad_row_stores_nothing_and_every_problem_is_named(client, session, field_worker):
+    office = field_worker
+    rows = [
+        _row(SurvivorFactory(), office, "GOOD0001"),
+        _row(SurvivorFactory(), office, "BAD00002", respect="7"),
+        _row(SurvivorFactory(), office, "BAD00003", month="Oct 2026", survivor_code="ABC"),
+        _row(SurvivorFactory(), office, "GOOD0001"),  # the same form number twice
+    ]
+    response = _upload(client, _csv(rows))
+    assert response.status_code == 422 and _count(session) == 0
+    page = response.text
+    for line, column in ((3, "respect"), (4, "month"), (4, "survivor_code"), (5, "form_no")):
+        assert f"<tr><td>{line}</td><td>{column}</td>" in page
+
+
+def test_problems_are_told_in_the_uploaders_language(client, session, field_worker):
+    client.get("/staff/lang/bn")
+    rows = [_row(SurvivorFactory(), field_worker, "X0000001", month="2026/10")]
+    page = _upload(client, _csv(rows)).text
+    assert "YYYY-MM" in page and "মাস" in page
+
+
+def test_a_code_from_another_district_is_refused(client, session, field_worker):
+    from tests.factories import district
+
+    elsewhere = SurvivorFactory(block=None, district=district("North 24 Parganas"))
+    response = _upload(client, _csv([_row(elsewhere, field_worker, "OTHER001")]))
+    assert response.status_code == 422 and "survivor_code" in response.text
+
+
+def test_unknown_columns_are_reported_on_line_one(client, field_worker):
+    data = b"form_no,survivor_code,shoe_size\nA,B,C\n"
+    page = _upload(client, data).text
+    assert "<tr><td>1</td><td>columns</td>" in page and "shoe_size" in page
+
+
+def test_the_spreadsheet_template_and_the_printed_forms(client, session, field_worker, tmp_path):
+    header = client.get("/staff/paper/police.csv").text.lstrip("\ufeff").strip().split(",")
+    assert header[:2] == ["form_no", "survivor_code"] and "woman_officer" in header
+    response = client.get("/staff/paper/police.pdf?lang=en&copies=3")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    text = pdf_text(response.data, tmp_path)
+    numbers = [line.split()[-1] for line in text.splitlines() if line.startswith("Form no.")]
+    assert len(set(numbers)) == 3  # each paper form has its own number
+    assert "Was a woman police officer with you?" in text
+    assert "Did anyone frighten you or threaten you?" in text
+    bengali = client.get("/staff/paper/police.pdf?lang=bn&copies=1")
+    assert bengali.status_code == 200
+    assert client.get("/staff/paper/astrologer.pdf").status_code == 404
+
+
+def test_the_command_line_imports_and_refuses(runner, session, tmp_path):
+    office = StakeholderFactory(type_code="police")
+    good = tmp_path / "good.csv"
+    good.write_bytes(_csv([_row(SurvivorFactory(), office, "CLI00001")]))
+    result = runner.invoke(args=["import-paper", str(good)])
+    assert result.exit_code == 0 and "Stored 1 forms" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(_csv([_row(SurvivorFactory(), office, "CLI00002", overall="")]))
+    result = runner.invoke(args=["import-paper", str(bad), "--lang", "hi"])
+    assert result.exit_code == 1 and "line 2, overall:" in result.output
+    assert _count(session) == 1
