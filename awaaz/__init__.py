@@ -25,6 +25,7 @@ from . import (
     logs,
     moderation,
     paper,
+    sealing,
 )
 from .config import from_environment
 
@@ -58,6 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
+    if not app.config.get("AWAAZ_TABLET_KEY"):  # tests: a key for this app's life only
+        app.config["AWAAZ_TABLET_KEY"] = sealing.new_private_key()
+    # The survivor app hands the public half to tablets; only the shell holds the private.
+    app.config["AWAAZ_TABLET_PUBLIC_KEY"] = sealing.public_key(app.config["AWAAZ_TABLET_KEY"])
     logs.init_app(app)
     db.init_app(app)
     with app.app_context():
@@ -111,12 +116,16 @@ def _declare_writes(app: Flask) -> None:
     Otherwise a request that reads (the signed-in user, the record) and then writes fails at
     once with "database is locked" when another request wrote in between, whatever the busy
     timeout. Dash callbacks are POSTs too but only read: they must not queue behind writers.
+    The API's one write goes through `write_transaction`, which takes the lock itself for
+    just the write: its checks (token, code, body) need not hold other submissions up.
     """
 
     @app.before_request
     def declare() -> None:
-        if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.endswith(
-            "_dash-update-component"
+        if (
+            request.method in ("POST", "PUT", "PATCH", "DELETE")
+            and not request.path.endswith("_dash-update-component")
+            and not request.path.startswith("/api/")
         ):
             g.awaaz_write_token = WRITE_INTENT.set(True)
 

@@ -10,8 +10,6 @@ Record-level rules (a field worker sees only her district) live in the views tha
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Flask, abort, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -49,6 +47,10 @@ RULES: dict[str, frozenset[str]] = {
     "/<lang>/questions": SURVIVORS,
     "/<lang>/thanks": EVERYONE,  # her session has already ended when she reads it
     "/<lang>/reset": EVERYONE,
+    # The offline tablet app: its page and script are public; its pack needs a kiosk cookie.
+    "/<lang>/tablet": EVERYONE,
+    "/tablet/*": EVERYONE,
+    "/tablet-sw.js": EVERYONE,
     "/exit": EVERYONE,
     "/s/*": EVERYONE,
     "/static/*": EVERYONE,
@@ -77,6 +79,8 @@ RULES: dict[str, frozenset[str]] = {
     # The JSON API: tablets submit; staff and funders read what their roles allow.
     "/api/v1/openapi.json": EVERYONE,
     "/api/v1/ratings": TABLET,
+    # A kiosk tablet's sealed ratings: the view checks the kiosk cookie (as record rules do).
+    "/api/v1/tablet/ratings": EVERYONE,
     "/api/v1/stakeholders": TABLET_OR_HANDS_ON,
     "/api/v1/questionnaires/<type_code>": TABLET_OR_HANDS_ON,
     "/api/v1/league-table": STAFF,
@@ -114,8 +118,7 @@ def device_from_header() -> DeviceToken | None:
                 select(DeviceToken).filter_by(token_hash=token_hash(token.strip()))
             ).first()
             if found is not None and found.active:
-                found.last_used_at = dt.datetime.now(dt.UTC)
-                g.device = found
+                g.device = found  # read only: the API notes its use in a write of its own
     return g.device
 
 

@@ -129,7 +129,8 @@ def logout():
     logout_user()
     session.clear()
     response = redirect(url_for("staff.login"))
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    # Not a kiosk tablet's storage: its unsent, sealed ratings wait there (see kiosk.py).
+    response.headers["Clear-Site-Data"] = kiosk_mode.clear_site_data("cookies")
     return response
 
 

@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from .sealing import instance_key
+
 
 class ConfigError(RuntimeError):
     """A setting is present but unusable; the message says which and why."""
@@ -57,6 +59,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "AWAAZ_CODE_KEY": os.environ.get("AWAAZ_CODE_KEY")
         or _instance_secret(instance_path, "code_key"),
         "SQLALCHEMY_ENGINES": {"default": engine_config(url)},
+        # Opens the ratings an offline tablet sealed for this server (awaaz/sealing.py).
+        "AWAAZ_TABLET_KEY": instance_key(instance_path),
         "AWAAZ_K_STAFF": _int_setting("AWAAZ_K_STAFF", 5),
         "AWAAZ_K_FUNDER": _int_setting("AWAAZ_K_FUNDER", 11),
         "AWAAZ_PRIOR_WEIGHT": _int_setting("AWAAZ_PRIOR_WEIGHT", 5, minimum=0),

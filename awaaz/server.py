@@ -6,8 +6,9 @@ from gunicorn.app.base import BaseApplication
 
 
 class AwaazServer(BaseApplication):
-    def __init__(self, options: dict) -> None:
+    def __init__(self, options: dict, factory=None) -> None:  # type: ignore[no-untyped-def]
         self.options = options
+        self.factory = factory
         super().__init__()
 
     def load_config(self) -> None:
@@ -19,10 +20,12 @@ class AwaazServer(BaseApplication):
         # between processes.
         from . import create_app
 
-        return create_app()
+        return (self.factory or create_app)()
 
 
-def run(host: str, port: int, workers: int, threads: int) -> None:
+def run(host: str, port: int, workers: int, threads: int, factory=None) -> None:  # type: ignore[no-untyped-def]
+    """Serve `factory()` (the Awaaz app unless another is given, e.g. a benchmark's
+    baseline) under the production configuration."""
     AwaazServer(
         {
             "bind": f"{host}:{port}",
@@ -36,5 +39,6 @@ def run(host: str, port: int, workers: int, threads: int) -> None:
             "errorlog": "-",
             "loglevel": "info",
             "forwarded_allow_ips": "127.0.0.1",
-        }
+        },
+        factory,
     ).run()

@@ -52,3 +52,16 @@ def switch_off(response: Response) -> Response:
         cookie_name(), secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Strict"
     )
     return response
+
+
+def clear_site_data(*kinds: str) -> str:
+    """The Clear-Site-Data value that forgets a visit: the cache, and storage unless kiosk.
+
+    A kiosk tablet keeps ratings finished offline in IndexedDB until the server has them;
+    clearing "storage" there would destroy them. They are sealed for the server
+    (awaaz/sealing.py), so keeping them tells the next person nothing.
+    """
+    wanted = ["cache", *kinds]
+    if kiosk_district() is None:
+        wanted.append("storage")
+    return ", ".join(f'"{kind}"' for kind in wanted)

@@ -27,7 +27,7 @@ from models.codes import CodeFormatError
 from models.database import db
 
 from . import directory, flow, messages
-from .kiosk import kiosk_district
+from .kiosk import clear_site_data, kiosk_district
 from .limits import WRONG_CODE_LIMITS, limiter
 from .services import (
     ConflictingResubmission,
@@ -291,7 +291,7 @@ def _questions_page(stakeholder, questionnaire, values, errors, status=200, **ex
 def thanks(lang):
     """Thank her, say what happens with her voice, and offer the way back or out."""
     response = current_app.make_response(_render("thanks.html", board_items=_board(lang)))
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    response.headers["Clear-Site-Data"] = clear_site_data()
     return response
 
 
@@ -300,7 +300,7 @@ def quick_exit():
     """Leave at once for a neutral page; forget the session and anything the browser kept."""
     flow.reset()
     response = redirect(current_app.config["AWAAZ_QUICK_EXIT_URL"], 303)
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    response.headers["Clear-Site-Data"] = clear_site_data()
     return response
 
 
@@ -309,7 +309,7 @@ def reset(lang):
     """The kiosk's idle reset: forget this survivor and show the language screen."""
     flow.reset()
     response = redirect(url_for(".choose_language"), 303)
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    response.headers["Clear-Site-Data"] = clear_site_data()
     return response
 
 
@@ -342,3 +342,7 @@ def stale_form(error):  # type: ignore[no-untyped-def]
             stakeholder, questionnaire, request.form, {}, 400, stale=messages.STALE
         )
     return _render("problem.html", 400, message=messages.STALE)
+
+
+# The offline tablet app registers its routes on this blueprint.
+from . import tablet  # noqa: E402, F401

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import uuid
 
 from sqlalchemy import (
@@ -261,23 +262,35 @@ class DaysQuarter(Base):
 DERIVED_TABLES = (StakeholderQuarter, RaterQuarter, ItemQuarter, DaysQuarter)
 
 
-def _upsert_rows(session, model, key_names: list[str], rows: list[dict]):  # type: ignore[no-untyped-def]
-    """INSERT … ON CONFLICT DO UPDATE that adds each row's other columns to the stored ones.
+@functools.cache
+def _upsert_statement(dialect: str, table, keys: tuple, increments: tuple, returning: bool):  # type: ignore[no-untyped-def]
+    """INSERT … ON CONFLICT DO UPDATE that adds a row's other columns to the stored ones.
 
-    Rows must have distinct keys (PostgreSQL refuses to update one row twice in a statement).
+    Built once per shape, with bound parameters, so SQLAlchemy compiles it once: this runs on
+    every survivor's submission.
     """
-    dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(rows)
-    increments = [name for name in rows[0] if name not in key_names]
-    return statement.on_conflict_do_update(
-        index_elements=key_names,
-        set_={name: getattr(model, name) + statement.excluded[name] for name in increments},
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + statement.excluded[name] for name in increments},
     )
+    return statement.returning(*table.columns) if returning else statement
 
 
-def _upsert(session, model, keys: dict, increments: dict):  # type: ignore[no-untyped-def]
-    return _upsert_rows(session, model, list(keys), [{**keys, **increments}])
+def _upsert_rows(session, model, key_names: list[str], rows: list[dict], returning=False):  # type: ignore[no-untyped-def]
+    """Add each row's increments to the stored row of its key (one executemany for many rows).
+
+    Rows must have the same columns and distinct keys.
+    """
+    increments = tuple(name for name in rows[0] if name not in key_names)
+    dialect = session.get_bind().dialect.name
+    statement = _upsert_statement(dialect, model.__table__, tuple(key_names), increments, returning)
+    return session.execute(statement, rows if len(rows) > 1 else rows[0])
+
+
+def _upsert(session, model, keys: dict, increments: dict, returning=False):  # type: ignore[no-untyped-def]
+    return _upsert_rows(session, model, list(keys), [{**keys, **increments}], returning)
 
 
 def _moved_mean(count: int, total: float, value: float) -> tuple[float, float | None]:
@@ -323,10 +336,9 @@ def count_rating(session, rating: Rating) -> None:  # type: ignore[no-untyped-de
         for name, value in dimensions.items():
             if value is not None:
                 rater_increments |= {f"{name}_n": 1, f"{name}_sum": value}
-        rater = _upsert(
-            session, RaterQuarter, {**keys, "survivor_id": rating.survivor_id}, rater_increments
-        )
-        state = session.execute(rater.returning(*RaterQuarter.__table__.columns)).mappings().one()
+        rater_keys = {**keys, "survivor_id": rating.survivor_id}
+        state = _upsert(session, RaterQuarter, rater_keys, rater_increments, returning=True)
+        state = state.mappings().one()
         after, before = _moved_mean(state["ratings"], state["score_sum"], rating.score)
         row |= _mean_increments(("raters", "sum_s", "sumsq_s"), after, before)
         row["ratings"] = 1
@@ -335,7 +347,7 @@ def count_rating(session, rating: Rating) -> None:  # type: ignore[no-untyped-de
                 after, before = _moved_mean(state[f"{name}_n"], state[f"{name}_sum"], value)
                 names = (f"{name}_raters", f"{name}_sum", f"{name}_sumsq")
                 row |= _mean_increments(names, after, before)
-    session.execute(_upsert(session, StakeholderQuarter, keys, row))
+    _upsert(session, StakeholderQuarter, keys, row)
     # One statement for all the rating's answers: this runs on every survivor's submission.
     items = [
         {**keys, "item_id": a.item_id, "answers": 1, "total": a.normalised}
@@ -343,11 +355,9 @@ def count_rating(session, rating: Rating) -> None:  # type: ignore[no-untyped-de
         if a.normalised is not None
     ]
     if items:
-        session.execute(_upsert_rows(session, ItemQuarter, [*keys, "item_id"], items))
+        _upsert_rows(session, ItemQuarter, [*keys, "item_id"], items)
     if rating.days_taken is not None:
-        session.execute(
-            _upsert(session, DaysQuarter, {**keys, "days": rating.days_taken}, {"ratings": 1})
-        )
+        _upsert(session, DaysQuarter, {**keys, "days": rating.days_taken}, {"ratings": 1})
 
 
 def _dimension_sql(template: str) -> str:

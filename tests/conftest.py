@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from awaaz import create_app, migrate
 from feedback.limits import limiter
@@ -33,6 +33,18 @@ def reset_postgres(url: str) -> None:
         conn.execute(text("CREATE SCHEMA public"))
         conn.execute(text("DROP FUNCTION IF EXISTS awaaz_audit_append_only() CASCADE"))
     engine.dispose()
+
+
+def fresh_database(backend: str, name: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """An empty database of its own, for tests that run servers or restore backups."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / name}.sqlite3"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def make_config(url: str, **extra: object) -> dict:

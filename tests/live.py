@@ -7,6 +7,7 @@ tests exercise.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -43,6 +44,27 @@ class LiveServer:
     database: Path
     process: subprocess.Popen
     env: dict
+    command: list[str]
+    folder: Path
+
+    def awaaz(self, *args: str) -> str:
+        """Run an `awaaz` command against this server's database."""
+        return subprocess.run(
+            [sys.executable, "-m", "awaaz", *args],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        ).stdout
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers at once: no shutdown code runs."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def start_again(self) -> None:
+        self.process = _launch(self.command, self.env, self.folder, self.url)
 
     def rating_count(self) -> int:
         with sqlite3.connect(self.database) as conn:
@@ -71,13 +93,37 @@ class LiveServer:
         self.process.wait(timeout=30)
 
 
-def start_server(folder: Path, ratings: int = 300, **env_overrides: str) -> LiveServer:
+def _launch(command: list[str], env: dict, folder: Path, url: str) -> subprocess.Popen:
+    """Start the server in a process group of its own and wait until it answers."""
+    with (folder / "server.log").open("a") as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                return process
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.terminate()
+                raise RuntimeError((folder / "server.log").read_text()) from None
+            time.sleep(0.2)
+
+
+def start_server(
+    folder: Path,
+    ratings: int = 300,
+    database_url: str | None = None,
+    workers: int | None = None,
+    **env_overrides: str,
+) -> LiveServer:
     port = free_port()
     database = folder / "awaaz.sqlite3"
     env = {
         **os.environ,
         "AWAAZ_INSTANCE_PATH": str(folder),
-        "AWAAZ_DATABASE_URL": f"sqlite:///{database}",
+        "AWAAZ_DATABASE_URL": database_url or f"sqlite:///{database}",
         "AWAAZ_INSECURE_COOKIES": "1",
         "AWAAZ_QUICK_EXIT_URL": f"http://127.0.0.1:{port}/healthz",
         **env_overrides,
@@ -108,34 +154,18 @@ def start_server(folder: Path, ratings: int = 300, **env_overrides: str) -> Live
         "South 24 Parganas",
         stdin=STAFF_PASSWORD + "\n",
     )
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "awaaz",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--threads",
-            "8",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    log.close()
+    # Without `workers`, the production defaults of `awaaz serve`.
+    command = [sys.executable, "-m", "awaaz", "serve", "--port", str(port)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.terminate()
-                raise RuntimeError((folder / "server.log").read_text()) from None
-            time.sleep(0.2)
-    return LiveServer(url=url, codes=codes, database=database, process=process, env=env)
+    process = _launch(command, env, folder, url)
+    return LiveServer(
+        url=url,
+        codes=codes,
+        database=database,
+        process=process,
+        env=env,
+        command=command,
+        folder=folder,
+    )

@@ -12,6 +12,7 @@ from . import schemas
 REF = "#/components/schemas/{model}"
 BODIES = [
     schemas.RatingIn,
+    schemas.SealedRating,
     schemas.RatingOut,
     schemas.Errors,
     schemas.StakeholderList,
@@ -82,6 +83,26 @@ def document(base: str = "/api/v1") -> dict:
                     "201": _json(schemas.RatingOut, "Stored."),
                     "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
                     **_errors(400, 401, 403, 409, 422, 429),
+                },
+            }
+        },
+        f"{base}/tablet/ratings": {
+            "post": {
+                "operationId": "submitSealedRating",
+                "summary": "A rating sealed by an offline kiosk tablet (idempotent)",
+                "description": (
+                    "For the survivor app's offline tablet: needs the kiosk cookie and the "
+                    "header `X-Awaaz-Tablet: 1`. The sealed body opens to a RatingIn."
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(schemas.SealedRating)}},
+                },
+                "parameters": _parameters(schemas.Query, components),
+                "responses": {
+                    "201": _json(schemas.RatingOut, "Stored."),
+                    "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
+                    **_errors(400, 403, 409, 422, 429),
                 },
             }
         },

@@ -47,6 +47,18 @@ class RatingIn(Strict):
     channel: Literal["kiosk", "assisted", "paper"] = "kiosk"
 
 
+B64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]+={0,2}$", max_length=12000)]
+
+
+class SealedRating(Strict):
+    """A RatingIn sealed by an offline kiosk tablet for this server (ECDH P-256, AES-GCM)."""
+
+    client_uuid: uuid.UUID
+    key: B64 = Field(description="The tablet's one-time public key (raw point, base64).")
+    iv: B64
+    data: B64 = Field(description="The RatingIn as JSON, encrypted (base64).")
+
+
 class RatingOut(BaseModel):
     client_uuid: uuid.UUID
     stakeholder_id: int

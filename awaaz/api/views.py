@@ -18,9 +18,10 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from feedback import directory, messages
+from feedback.kiosk import kiosk_district
 from feedback.limits import WRONG_CODE_LIMITS, limiter
 from feedback.services import (
     ConflictingResubmission,
@@ -32,11 +33,12 @@ from feedback.services import (
 from mis import engine, exports
 from mis.periods import Period, PeriodError
 from mis.queries import Scope
-from models import Block, Channel, District, Stakeholder, StakeholderType
+from models import Block, Channel, DeviceToken, District, Stakeholder, StakeholderType
 from models.audit import record
 from models.codes import CodeFormatError
-from models.database import db
+from models.database import db, write_transaction
 
+from ..sealing import SealError, unseal
 from . import schemas
 from .messages import field_message
 
@@ -105,11 +107,55 @@ def _wrong_code(response: Response) -> bool:
     )
 
 
+def _note_use(device: DeviceToken) -> None:
+    """Mark the tablet as in use, hourly: a write on every request would cost a commit each."""
+    now = dt.datetime.now(dt.UTC)
+    last = device.last_used_at
+    if last is not None and now - last.replace(tzinfo=dt.UTC) < dt.timedelta(hours=1):
+        return
+    with write_transaction(db.session):
+        db.session.execute(
+            update(DeviceToken).where(DeviceToken.id == device.id).values(last_used_at=now)
+        )
+
+
 @bp.post("/ratings")
 @limiter.limit(WRONG_CODE_LIMITS, key_func=lambda: f"device:{g.device.id}", deduct_when=_wrong_code)
 def submit():
     """Store a rating once: the same client UUID again answers with what was stored."""
-    payload = _body(schemas.RatingIn)
+    response = _store(_body(schemas.RatingIn))
+    _note_use(g.device)
+    return response
+
+
+@bp.post("/tablet/ratings")
+@limiter.limit(WRONG_CODE_LIMITS, deduct_when=_wrong_code)  # per kiosk (feedback.limits)
+def submit_sealed():
+    """A rating an offline kiosk tablet sealed for this server (see awaaz/sealing.py).
+
+    The kiosk cookie that staff set on the tablet is its credential; the custom header, which
+    no cross-site form can send, stands in for a CSRF token (the survivor's session, and
+    with it any token, is gone by the time the tablet is back online).
+    """
+    envelope = _body(schemas.SealedRating)
+    if kiosk_district() is None or request.headers.get("X-Awaaz-Tablet") != "1":
+        raise Invalid([("", _("Only a programme tablet in kiosk mode can send this."))], 403)
+    try:
+        opened = unseal(
+            current_app.config["AWAAZ_TABLET_KEY"], envelope.key, envelope.iv, envelope.data
+        )
+    except SealError:
+        raise Invalid([("data", _("This rating was not sealed for this server."))]) from None
+    try:
+        payload = schemas.RatingIn.model_validate_json(opened)
+    except ValidationError as error:
+        raise Invalid(_problems(error)) from None
+    if payload.client_uuid != envelope.client_uuid:
+        raise Invalid([("client_uuid", field_message("invalid"))])
+    return _store(payload)
+
+
+def _store(payload: schemas.RatingIn) -> Response:
     try:
         survivor = directory.find_survivor(
             db.session, current_app.config["AWAAZ_CODE_KEY"], payload.survivor_code

@@ -7,8 +7,7 @@ import datetime as dt
 import hashlib
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, select
 
 from awaaz import create_app, lifecycle, migrate
 from awaaz.demo import seed_demo
@@ -16,21 +15,8 @@ from models import AuditEvent, Base, Comment, Rating, StakeholderQuarter
 from models import settings as programme
 from models.database import db
 from models.ratings import CommentStatus
-from tests.conftest import CODE_KEY, POSTGRES_URL, make_config
+from tests.conftest import BACKENDS, CODE_KEY, fresh_database, make_config
 from tests.factories import StakeholderFactory, SurvivorFactory, rate
-
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
-
-
-def _fresh_database(backend: str, name: str, tmp_path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / name}.sqlite3"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def _fingerprint(url: str) -> dict[str, str]:
@@ -48,8 +34,8 @@ def _fingerprint(url: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_backup_restores_to_identical_data(backend, tmp_path):
-    source = _fresh_database(backend, "awaaz_backup_source", tmp_path)
-    target = _fresh_database(backend, "awaaz_backup_target", tmp_path)
+    source = fresh_database(backend, "awaaz_backup_source", tmp_path)
+    target = fresh_database(backend, "awaaz_backup_target", tmp_path)
     app = create_app(make_config(source))
     with app.app_context():
         migrate.upgrade(db.engine)

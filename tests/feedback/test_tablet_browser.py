@@ -1,0 +1,145 @@
+"""The offline tablet in a real browser: the network goes away in the middle of a session,
+two ratings are finished, the network comes back, and both arrive — exactly once."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.live import CHROMIUM, CHROMIUM_ARGS, STAFF_EMAIL, STAFF_PASSWORD, start_server
+
+pytestmark = pytest.mark.browser
+SAVED = "() => document.querySelector('h1').textContent.includes('নেটওয়ার্ক ফিরলেই')"
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    live = start_server(tmp_path_factory.mktemp("tablet"))
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def tablet(server):
+    """A kiosk tablet: staff switched it on, then the tablet page was opened online once."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 800, "height": 1280})
+        page = context.new_page()
+        page.goto(f"{server.url}/staff/login")
+        page.fill("input[name=email]", STAFF_EMAIL)
+        page.fill("input[name=password]", STAFF_PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{server.url}/staff/kiosk")
+        page.click("main form button[type=submit]")
+        page.wait_for_url(f"{server.url}/")
+        page.goto(f"{server.url}/bn/tablet")
+        page.wait_for_selector("#code")
+        # The service worker has kept the page, the pack and the assets.
+        _wait(page, "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+        yield page
+        context.close()
+        browser.close()
+
+
+def _wait(page: Page, predicate: str, seconds: float = 15) -> None:
+    """Poll a predicate from outside the page: the page's CSP forbids Playwright's eval."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
+        time.sleep(0.1)
+
+
+def _stored(server) -> list[tuple]:
+    with sqlite3.connect(server.database) as conn:
+        return conn.execute(
+            "SELECT client_uuid, channel FROM ratings WHERE channel = 'kiosk'"
+        ).fetchall()
+
+
+def _rate(page: Page, code: str, overall: str) -> None:
+    page.fill("#code", code)
+    page.click("button.go")
+    page.click("button[data-type=police]")
+    page.locator("button[data-stakeholder]").first.click()
+    page.locator("input[name=service]").first.check(force=True)
+    page.locator("input[name=when][value=last_month]").check(force=True)
+    page.click("button.go")
+    for fieldset in page.locator("fieldset.q").all():
+        radios = fieldset.locator("input[type=radio]")
+        if radios.count() and fieldset.get_attribute("id") != "f-unsafe":
+            radios.first.check(force=True)
+    page.locator("input.days").fill("9")
+    page.locator(f"input[name=q_overall][value='{overall}']").check(force=True)
+    page.click("button.go")
+
+
+def test_two_ratings_finished_offline_arrive_exactly_once(tablet, server):
+    page = tablet
+    before = len(_stored(server))
+    code_one, code_two = server.codes.pop(), server.codes.pop()
+    # Online: she enters her code and chooses whom she met; then the network goes.
+    page.fill("#code", code_one)
+    page.click("button.go")
+    page.context.set_offline(True)
+    page.click("button[data-type=police]")
+    page.locator("button[data-stakeholder]").first.click()
+    page.locator("input[name=service]").first.check(force=True)
+    page.locator("input[name=when][value=this_month]").check(force=True)
+    page.click("button.go")
+    for fieldset in page.locator("fieldset.q").all():
+        radios = fieldset.locator("input[type=radio]")
+        if radios.count() and fieldset.get_attribute("id") != "f-unsafe":
+            radios.first.check(force=True)
+    page.screenshot(path=str(OUTPUT / "bn-tablet-questions-offline.png"), full_page=True)
+    page.click("button.go")
+    # "Saved on this tablet — it will be sent when the network is back", in Bengali.
+    _wait(page, SAVED)
+    page.screenshot(path=str(OUTPUT / "bn-tablet-saved-offline.png"))
+    # The next survivor, still offline; the tablet even reloads from its kept copy.
+    page.click("text=আবার শুরু করুন")
+    page.reload()
+    page.wait_for_selector("#code")
+    _rate(page, code_two, "4")
+    _wait(page, SAVED)
+    assert page.locator("#tablet").get_attribute("data-waiting") == "2"
+    # What waits on the tablet is sealed: no code, no answer, no name in the clear.
+    kept = page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("awaaz-tablet", 1);
+            open.onsuccess = () => {
+              const all = open.result.transaction("outbox").objectStore("outbox").getAll();
+              all.onsuccess = () => resolve(JSON.stringify(all.result));
+            };
+        })"""
+    )
+    for secret in (code_one, code_two, code_one.replace("-", ""), "police", "overall"):
+        assert secret not in kept
+    assert len(_stored(server)) == before  # nothing has reached the server yet
+    # The network comes back: both are sent, acknowledged, and removed from the tablet.
+    page.context.set_offline(False)
+    _wait(page, "() => document.getElementById('tablet').dataset.waiting === '0'", 30)
+    after = _stored(server)
+    assert len(after) == before + 2
+    assert len({uuid for uuid, _ in after}) == len(after)
+    page.screenshot(path=str(OUTPUT / "bn-tablet-sent.png"))
+    # Sending again (a second sweep, a reload) stores nothing twice.
+    page.reload()
+    page.wait_for_selector("#code")
+    page.wait_for_timeout(1500)
+    assert len(_stored(server)) == before + 2
+
+
+def test_the_tablet_page_says_so_when_the_device_is_not_a_kiosk(server):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(f"{server.url}/en/tablet")
+        assert "only on a programme tablet" in page.locator("#t-screen").inner_text()
+        assert page.locator("#code").count() == 0
+        browser.close()
