@@ -10,24 +10,10 @@ FUZZ_SECONDS=${AWAAZ_FUZZ_SECONDS:-240}
 OUT=test-output/api
 mkdir -p "$OUT"
 
-# schemathesis pins its own hypothesis: it gets a virtualenv of its own.
-if [ ! -x .venv-schemathesis/bin/schemathesis ]; then
-  python3 -m venv .venv-schemathesis
-  .venv-schemathesis/bin/pip install --quiet --upgrade pip
-  .venv-schemathesis/bin/pip install --quiet "schemathesis==${SCHEMATHESIS_VERSION}"
-fi
-
-INSTANCE=$(mktemp -d)
-PORT=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:${PORT}"
-export AWAAZ_INSTANCE_PATH="$INSTANCE" AWAAZ_INSECURE_COOKIES=1
-.venv/bin/awaaz init-db >/dev/null
-.venv/bin/awaaz seed-demo --ratings 2000 >/dev/null
+source scripts/demo-server.sh
+tool_venv .venv-schemathesis schemathesis "schemathesis==${SCHEMATHESIS_VERSION}"
+start_demo_server "$OUT/server.log"
 AWAAZ_API_TOKEN=$(.venv/bin/awaaz device-token issue "schemathesis tablet" | tail -1)
-.venv/bin/awaaz serve --port "$PORT" >"$OUT/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$INSTANCE"' EXIT
-for _ in $(seq 60); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 1; done
 cookie=$(echo "awaaz-demo-2026" | .venv/bin/python scripts/staff_cookie.py "$BASE" "staff@demo.awaaz.org")
 export AWAAZ_API_TOKEN AWAAZ_API_SESSION="${cookie#*=}"
 

@@ -10,23 +10,9 @@ MODULES=cookieflags,csp,http_headers,xss,sql,exec,file,redirect,permanentxss
 OUT=test-output/security
 mkdir -p "$OUT"
 
-# wapiti has its own dependency pins: it gets a virtualenv of its own.
-if [ ! -x .venv-wapiti/bin/wapiti ]; then
-  python3 -m venv .venv-wapiti
-  .venv-wapiti/bin/pip install --quiet --upgrade pip
-  .venv-wapiti/bin/pip install --quiet "wapiti3==${WAPITI_VERSION}"
-fi
-
-INSTANCE=$(mktemp -d)
-PORT=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:${PORT}"
-export AWAAZ_INSTANCE_PATH="$INSTANCE" AWAAZ_INSECURE_COOKIES=1
-.venv/bin/awaaz init-db >/dev/null
-.venv/bin/awaaz seed-demo --ratings 2000 >/dev/null
-.venv/bin/awaaz serve --port "$PORT" >"$OUT/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$INSTANCE"' EXIT
-for _ in $(seq 60); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 1; done
+source scripts/demo-server.sh
+tool_venv .venv-wapiti wapiti "wapiti3==${WAPITI_VERSION}"
+start_demo_server "$OUT/server.log"
 
 for who in staff admin; do
   cookie=$(echo "awaaz-demo-2026" | .venv/bin/python scripts/staff_cookie.py "$BASE" "${who}@demo.awaaz.org")

@@ -169,3 +169,15 @@ def start_server(
         command=command,
         folder=folder,
     )
+
+
+def make_kiosk(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign a field worker in on this browser page and switch the device to a kiosk, as staff
+    do when setting up a shared tablet (the switch signs her out again)."""
+    page.goto(f"{url}/staff/login")
+    page.fill("input[name=email]", STAFF_EMAIL)
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{url}/staff/kiosk")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{url}/")

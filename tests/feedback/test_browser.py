@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.live import CHROMIUM, CHROMIUM_ARGS, STAFF_EMAIL, STAFF_PASSWORD, start_server
+from tests.live import CHROMIUM, CHROMIUM_ARGS, make_kiosk, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -208,13 +208,7 @@ def test_back_after_sending_shows_nothing_she_entered(browser, server, codes):
 def test_an_idle_kiosk_counts_down_and_resets_for_the_next_person(browser, server, codes):
     context = browser.new_context(viewport=TABLET)
     page = context.new_page()
-    page.goto(f"{server.url}/staff/login")
-    page.fill("input[name=email]", STAFF_EMAIL)
-    page.fill("input[name=password]", STAFF_PASSWORD)
-    page.click("button[type=submit]")
-    page.goto(f"{server.url}/staff/kiosk")
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
+    make_kiosk(page, server.url)
     page.goto(f"{server.url}/bn/")
     page.fill("#code", next(codes))
     page.click("button.go")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.live import CHROMIUM, CHROMIUM_ARGS, STAFF_EMAIL, STAFF_PASSWORD, start_server
+from tests.live import CHROMIUM, CHROMIUM_ARGS, make_kiosk, start_server
 
 pytestmark = pytest.mark.browser
 SAVED = "() => document.querySelector('h1').textContent.includes('নেটওয়ার্ক ফিরলেই')"
@@ -31,13 +31,7 @@ def tablet(server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 800, "height": 1280})
         page = context.new_page()
-        page.goto(f"{server.url}/staff/login")
-        page.fill("input[name=email]", STAFF_EMAIL)
-        page.fill("input[name=password]", STAFF_PASSWORD)
-        page.click("button[type=submit]")
-        page.goto(f"{server.url}/staff/kiosk")
-        page.click("main form button[type=submit]")
-        page.wait_for_url(f"{server.url}/")
+        make_kiosk(page, server.url)
         page.goto(f"{server.url}/bn/tablet")
         page.wait_for_selector("#code")
         # The service worker has kept the page, the pack and the assets.
@@ -62,13 +56,17 @@ def _stored(server) -> list[tuple]:
         ).fetchall()
 
 
-def _rate(page: Page, code: str, overall: str) -> None:
+def _enter_code(page: Page, code: str) -> None:
     page.fill("#code", code)
     page.click("button.go")
+
+
+def _answer(page: Page, when: str, overall: str, screenshot: str | None = None) -> None:
+    """From "whom did you meet?" to Send: the first police station, every question."""
     page.click("button[data-type=police]")
     page.locator("button[data-stakeholder]").first.click()
     page.locator("input[name=service]").first.check(force=True)
-    page.locator("input[name=when][value=last_month]").check(force=True)
+    page.locator(f"input[name=when][value={when}]").check(force=True)
     page.click("button.go")
     for fieldset in page.locator("fieldset.q").all():
         radios = fieldset.locator("input[type=radio]")
@@ -76,6 +74,8 @@ def _rate(page: Page, code: str, overall: str) -> None:
             radios.first.check(force=True)
     page.locator("input.days").fill("9")
     page.locator(f"input[name=q_overall][value='{overall}']").check(force=True)
+    if screenshot:
+        page.screenshot(path=str(OUTPUT / screenshot), full_page=True)
     page.click("button.go")
 
 
@@ -83,21 +83,10 @@ def test_two_ratings_finished_offline_arrive_exactly_once(tablet, server):
     page = tablet
     before = len(_stored(server))
     code_one, code_two = server.codes.pop(), server.codes.pop()
-    # Online: she enters her code and chooses whom she met; then the network goes.
-    page.fill("#code", code_one)
-    page.click("button.go")
+    # Online: she enters her code; then the network goes, in the middle of her session.
+    _enter_code(page, code_one)
     page.context.set_offline(True)
-    page.click("button[data-type=police]")
-    page.locator("button[data-stakeholder]").first.click()
-    page.locator("input[name=service]").first.check(force=True)
-    page.locator("input[name=when][value=this_month]").check(force=True)
-    page.click("button.go")
-    for fieldset in page.locator("fieldset.q").all():
-        radios = fieldset.locator("input[type=radio]")
-        if radios.count() and fieldset.get_attribute("id") != "f-unsafe":
-            radios.first.check(force=True)
-    page.screenshot(path=str(OUTPUT / "bn-tablet-questions-offline.png"), full_page=True)
-    page.click("button.go")
+    _answer(page, "this_month", "2", screenshot="bn-tablet-questions-offline.png")
     # "Saved on this tablet — it will be sent when the network is back", in Bengali.
     _wait(page, SAVED)
     page.screenshot(path=str(OUTPUT / "bn-tablet-saved-offline.png"))
@@ -105,7 +94,8 @@ def test_two_ratings_finished_offline_arrive_exactly_once(tablet, server):
     page.click("text=আবার শুরু করুন")
     page.reload()
     page.wait_for_selector("#code")
-    _rate(page, code_two, "4")
+    _enter_code(page, code_two)
+    _answer(page, "last_month", "4")
     _wait(page, SAVED)
     assert page.locator("#tablet").get_attribute("data-waiting") == "2"
     # What waits on the tablet is sealed: no code, no answer, no name in the clear.
