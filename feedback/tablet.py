@@ -25,7 +25,7 @@ from models.database import db
 from . import directory, messages
 from .kiosk import kiosk_district
 from .services import active_questionnaire
-from .views import LANGUAGES, bp, survivor_asset
+from .views import LANGUAGES, _render, bp, survivor_asset
 
 STRINGS = {
     "welcome": N_("Welcome. Your voice matters."),
@@ -144,8 +144,6 @@ def _shell() -> list[str]:
 @bp.get("/<lang>/tablet")
 def tablet(lang):
     """The offline-capable flow (needs script; the ordinary pages do not)."""
-    from .views import _render
-
     return _render("tablet.html", kiosk=False, is_kiosk=kiosk_district() is not None)
 
 

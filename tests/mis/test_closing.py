@@ -150,3 +150,25 @@ def test_the_scorecard_pdf_has_no_exact_figures(client, staff, offices, lang, tm
 def test_a_scorecard_needs_one_quarter(client, staff, offices):
     office = offices["best"]
     assert client.get(f"/mis/scorecard/{office.id}.pdf?period=2026-08").status_code == 400
+
+
+def test_actions_appear_on_the_dashboard_profile(app, session, offices):
+    from mis.dashboard import filters, tabs
+
+    office = offices["few"]  # shown even where too few survivors rated for any figure
+    session.add(
+        Action(
+            stakeholder_id=office.id,
+            kind=ActionKind.ESCALATION,
+            escalated_to="sp",
+            status=ActionStatus.DONE,
+            taken_on=dt.date(2026, 8, 20),
+            summary_en="The SHO now registers every complaint the same day.",
+        )
+    )
+    session.flush()
+    chosen = filters.build("2026Q3", None, None, None, None)
+    with app.test_request_context("/mis/"):
+        shown = str(tabs.profile(session, chosen, office.id))
+    assert "The SHO now registers every complaint the same day." in shown
+    assert "Superintendent of Police" in shown
