@@ -31,6 +31,9 @@ PATTERNS = [
 ]
 
 
+MIN_YEAR, MAX_YEAR = 1900, 9998
+
+
 class PeriodError(ValueError):
     pass
 
@@ -51,6 +54,8 @@ class Period:
             if not match:
                 continue
             year = int(match.group(1))
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                break  # year 0 (or a rolling year reaching back into it) is no date at all
             if grain is Grain.MONTH:
                 month = int(match.group(2))
                 if not 1 <= month <= 12:

@@ -32,6 +32,10 @@ def _json(model: type[BaseModel], description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
 
 
+# Refused by gunicorn before the application sees the request, with its own plain body.
+BEFORE_THE_APP = {"414": {"description": "The address is longer than the server accepts."}}
+
+
 def _errors(*codes: int) -> dict:
     text = {
         400: "The request could not be read.",
@@ -42,7 +46,7 @@ def _errors(*codes: int) -> dict:
         422: "A field is missing or wrong; each error names its field.",
         429: "Too many requests (or too many wrong survivor codes) from this device.",
     }
-    return {str(code): _json(schemas.Errors, text[code]) for code in codes}
+    return {str(code): _json(schemas.Errors, text[code]) for code in codes} | BEFORE_THE_APP
 
 
 def _parameters(model: type[BaseModel], defs: dict) -> list[dict]:

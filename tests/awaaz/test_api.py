@@ -262,3 +262,12 @@ def test_a_kiosk_forgets_the_visit_but_keeps_its_unsent_ratings(kiosk):
     # Clear-Site-Data "storage" would wipe the tablet's outbox of sealed ratings.
     header = kiosk.get("/exit").headers["Clear-Site-Data"]
     assert '"cache"' in header and "storage" not in header
+
+
+def test_a_period_that_is_no_date_is_a_field_error(client, auth):
+    UserFactory(email="staff@example.org", role=Role.STAFF)
+    auth.login("staff@example.org")
+    for path in ("/api/v1/league-table", "/api/v1/funder-summary"):
+        response = client.get(f"{path}?period=0000")  # found by schemathesis: was a 500
+        assert response.status_code == 422
+        assert response.get_json()["errors"][0]["field"] == "period"

@@ -19,7 +19,9 @@ def test_periods_parse_as_people_write_them(text, grain, first, last, label):
     assert (period.grain, period.first, period.last, period.label) == (grain, first, last, label)
 
 
-@pytest.mark.parametrize("text", ["2026Q5", "2026-13", "Q3", "last year", ""])
+@pytest.mark.parametrize(
+    "text", ["2026Q5", "2026-13", "Q3", "last year", "", "0000", "0000-01", "0001Q1R"]
+)
 def test_impossible_periods_are_refused(text):
     with pytest.raises(PeriodError):
         Period.parse(text)
