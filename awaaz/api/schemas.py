@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Language = Literal["bn", "hi", "en"]
-Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+# Years 1900–2999: year 0 is no date (the write path refuses months in the future anyway).
+Month = Annotated[str, StringConstraints(pattern=r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$")]
 ShortText = Annotated[str, StringConstraints(max_length=40)]
 # A quarter (2026Q3), a rolling year (2026Q3R), a year (2026) or a month (2026-08).
 PeriodText = Annotated[

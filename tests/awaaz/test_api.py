@@ -69,6 +69,7 @@ def test_the_same_uuid_with_other_answers_is_a_conflict(tablet, session, payload
         ({"answers": POLICE_ANSWERS | {"respect": "9"}}, "answers.respect"),
         ({"answers": {"respect": "4"}}, "answers.overall"),
         ({"month": "2026-13"}, "month"),
+        ({"month": "0000-01"}, "month"),
         ({"stakeholder_id": 0}, "stakeholder_id"),
         ({"stakeholder_id": 987654}, "stakeholder"),
         ({"client_uuid": "not-a-uuid"}, "client_uuid"),
