@@ -363,12 +363,16 @@
       .then(function (sealed) {
         return (navigator.onLine ? sendOne(sealed).catch(function () { return null; }) : Promise.resolve(null));
       })
-      .then(function (sent) { doneScreen(sent === 200 || sent === 201); return showWaiting(); });
+      .then(function (status) { doneScreen(status); return showWaiting(); });
   }
 
-  function doneScreen(sent) {
+  // status: the server's answer when it could be asked, else null (kept for later).
+  function doneScreen(status) {
+    var text = S("saved");
+    if (status === 200 || status === 201) text = S("thanks");
+    else if (status) text = S("code_unknown"); // refused for good: most likely her code
     show([
-      el("h1", { text: sent ? S("thanks") : S("saved") }),
+      el("h1", { text: text }),
       el("p", {}, [el("button", { class: "tile", type: "button", onclick: function () { codeScreen(); }, text: S("start_again") })])
     ]);
   }
