@@ -363,7 +363,9 @@
       .then(function (sealed) {
         return (navigator.onLine ? sendOne(sealed).catch(function () { return null; }) : Promise.resolve(null));
       })
-      .then(function (status) { doneScreen(status); return showWaiting(); });
+      // The count of what waits is brought up to date before the screen says "saved", so the
+      // two never disagree (a test saw the screen first and the old count).
+      .then(function (status) { return showWaiting().then(function () { doneScreen(status); }); });
   }
 
   // status: the server's answer when it could be asked, else null (kept for later).
