@@ -7,6 +7,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
+from feedback.limits import DEFAULT_WRONG_CODE_LIMITS
+
 from .sealing import instance_key
 
 
@@ -36,6 +40,20 @@ def _instance_secret(instance_path: Path, filename: str) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _limits_setting(name: str, default: str) -> str:
+    """Rate limits in Flask-Limiter's notation, checked now rather than on the first request."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be limits such as '5 per minute;20 per hour', not {raw!r}"
+        ) from None
+    return raw
 
 
 def database_url(instance_path: Path) -> str:
@@ -69,5 +87,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": os.environ.get("AWAAZ_INSECURE_COOKIES", "") != "1",
         # Redis makes code-entry limits hold across every server process.
         "RATELIMIT_STORAGE_URI": os.environ.get("AWAAZ_RATELIMIT_STORAGE_URI", "memory://"),
+        "AWAAZ_WRONG_CODE_LIMITS": _limits_setting(
+            "AWAAZ_WRONG_CODE_LIMITS", DEFAULT_WRONG_CODE_LIMITS
+        ),
         "AWAAZ_QUICK_EXIT_URL": os.environ.get("AWAAZ_QUICK_EXIT_URL", "https://www.google.com/"),
     }

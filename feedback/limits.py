@@ -9,14 +9,19 @@ is shared by every server process when `AWAAZ_RATELIMIT_STORAGE_URI` points at R
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from .kiosk import cookie_name
 
 # A few wrong codes a minute slow a guesser down; twenty an hour lock the device out.
-WRONG_CODE_LIMITS = "5 per minute;20 per hour"
+DEFAULT_WRONG_CODE_LIMITS = "5 per minute;20 per hour"
+
+
+def wrong_code_limits() -> str:
+    """The limits in force (AWAAZ_WRONG_CODE_LIMITS), read per request so tests can set them."""
+    return current_app.config.get("AWAAZ_WRONG_CODE_LIMITS", DEFAULT_WRONG_CODE_LIMITS)
 
 
 def device_key() -> str:

@@ -28,7 +28,7 @@ from models.database import db
 
 from . import directory, flow, messages
 from .kiosk import clear_site_data, kiosk_district
-from .limits import WRONG_CODE_LIMITS, limiter
+from .limits import limiter, wrong_code_limits
 from .services import (
     ConflictingResubmission,
     InvalidSubmission,
@@ -117,7 +117,7 @@ def choose_language():
 
 
 @bp.route("/<lang>/", methods=["GET", "POST"])
-@limiter.limit(WRONG_CODE_LIMITS, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+@limiter.limit(wrong_code_limits, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
 def enter_code(lang):
     """Ask for her code; a right code starts a fresh session."""
     if request.method == "GET":

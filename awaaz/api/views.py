@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 
 from feedback import directory, messages
 from feedback.kiosk import kiosk_district
-from feedback.limits import WRONG_CODE_LIMITS, limiter
+from feedback.limits import limiter, wrong_code_limits
 from feedback.services import (
     ConflictingResubmission,
     InvalidSubmission,
@@ -120,7 +120,7 @@ def _note_use(device: DeviceToken) -> None:
 
 
 @bp.post("/ratings")
-@limiter.limit(WRONG_CODE_LIMITS, key_func=lambda: f"device:{g.device.id}", deduct_when=_wrong_code)
+@limiter.limit(wrong_code_limits, key_func=lambda: f"device:{g.device.id}", deduct_when=_wrong_code)
 def submit():
     """Store a rating once: the same client UUID again answers with what was stored."""
     response = _store(_body(schemas.RatingIn))
@@ -129,7 +129,7 @@ def submit():
 
 
 @bp.post("/tablet/ratings")
-@limiter.limit(WRONG_CODE_LIMITS, deduct_when=_wrong_code)  # per kiosk (feedback.limits)
+@limiter.limit(wrong_code_limits, deduct_when=_wrong_code)  # per kiosk (feedback.limits)
 def submit_sealed():
     """A rating an offline kiosk tablet sealed for this server (see awaaz/sealing.py).
 
