@@ -12,7 +12,15 @@ mkdir -p "$OUT"
 
 source scripts/demo-server.sh
 tool_venv .venv-schemathesis schemathesis "schemathesis==${SCHEMATHESIS_VERSION}"
+# Made-up survivor codes would lock the fuzzing device out after twenty (429 from then on),
+# and the body validation behind the limit would go untested: the limit is raised for this
+# server only (the limit itself is tested in tests/awaaz/test_api.py).
+export AWAAZ_WRONG_CODE_LIMITS="100000 per minute"
 start_demo_server "$OUT/server.log"
+# Real codes, which schemathesis puts into half the ratings it sends (scripts/schemathesis.toml),
+# so that generated ratings also reach the stakeholder, service, answer and month checks.
+.venv/bin/awaaz issue-codes --count 20 --district "South 24 Parganas" |
+  sed 's/.*/"&"/' >"$OUT/survivor-codes.dict"
 AWAAZ_API_TOKEN=$(.venv/bin/awaaz device-token issue "schemathesis tablet" | tail -1)
 cookie=$(echo "awaaz-demo-2026" | .venv/bin/python scripts/staff_cookie.py "$BASE" "staff@demo.awaaz.org")
 export AWAAZ_API_TOKEN AWAAZ_API_SESSION="${cookie#*=}"

@@ -36,6 +36,16 @@ def _json(model: type[BaseModel], description: str) -> dict:
 BEFORE_THE_APP = {"414": {"description": "The address is longer than the server accepts."}}
 
 
+def _linked(response: dict, **links: dict) -> dict:
+    """A response with OpenAPI links: how a client (and schemathesis's stateful phase) goes on
+    from it with values it has just been given."""
+    return response | {"links": links}
+
+
+FIRST_STAKEHOLDER = "$response.body#/stakeholders/0"
+FIRST_ROW = "$response.body#/rows/0"
+
+
 def _errors(*codes: int) -> dict:
     text = {
         400: "The request could not be read.",
@@ -84,7 +94,15 @@ def document(base: str = "/api/v1") -> dict:
                 },
                 "parameters": _parameters(schemas.Query, components),
                 "responses": {
-                    "201": _json(schemas.RatingOut, "Stored."),
+                    "201": _linked(
+                        _json(schemas.RatingOut, "Stored."),
+                        SendItAgain={
+                            "operationId": "submitRating",
+                            "description": "A resend after a lost answer: 200, nothing new.",
+                            "requestBody": "$request.body",
+                            "x-schemathesis": {"merge_body": False},
+                        },
+                    ),
                     "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
                     **_errors(400, 401, 403, 409, 422, 429),
                 },
@@ -117,7 +135,24 @@ def document(base: str = "/api/v1") -> dict:
                 "security": DEVICE + SIGNED_IN,
                 "parameters": _parameters(schemas.StakeholderQuery, components),
                 "responses": {
-                    "200": _json(schemas.StakeholderList, "Up to 500, by name."),
+                    "200": _linked(
+                        _json(schemas.StakeholderList, "Up to 500, by name."),
+                        QuestionnaireForIt={
+                            "operationId": "getQuestionnaire",
+                            "parameters": {"path.type_code": f"{FIRST_STAKEHOLDER}/type"},
+                        },
+                        RateIt={
+                            "operationId": "submitRating",
+                            "requestBody": {"stakeholder_id": f"{FIRST_STAKEHOLDER}/id"},
+                        },
+                        ItsBlock={
+                            "operationId": "listStakeholders",
+                            "parameters": {
+                                "query.district": f"{FIRST_STAKEHOLDER}/district_id",
+                                "query.block": f"{FIRST_STAKEHOLDER}/block_id",
+                            },
+                        },
+                    ),
                     **_errors(401, 403, 422),
                 },
             }
@@ -153,7 +188,17 @@ def document(base: str = "/api/v1") -> dict:
                 "security": SIGNED_IN,
                 "parameters": period,
                 "responses": {
-                    "200": _json(schemas.LeagueTable, "The league table."),
+                    "200": _linked(
+                        _json(schemas.LeagueTable, "The league table."),
+                        SameType={
+                            "operationId": "listStakeholders",
+                            "parameters": {"query.type": f"{FIRST_ROW}/type"},
+                        },
+                        QuestionnaireOfTheType={
+                            "operationId": "getQuestionnaire",
+                            "parameters": {"path.type_code": f"{FIRST_ROW}/type"},
+                        },
+                    ),
                     **_errors(401, 403, 422),
                 },
             }

@@ -10,6 +10,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from awaaz.config import ConfigError, from_environment
 from awaaz.devices import issue_token
 from models import AuditEvent, Rating, Role
 from tests.factories import POLICE_ANSWERS, StakeholderFactory, SurvivorFactory, UserFactory, rate
@@ -118,6 +119,22 @@ def test_wrong_codes_are_refused_then_the_device_must_wait(tablet, payload):
     assert blocked.status_code == 429 and blocked.get_json()["errors"]
 
 
+def test_the_wrong_code_limit_is_a_setting(tablet, payload, app):
+    app.config["AWAAZ_WRONG_CODE_LIMITS"] = "2 per minute"
+    for _ in range(2):
+        wrong = payload | {"survivor_code": "ABCDE-FGHJK", "client_uuid": str(uuid.uuid4())}
+        assert tablet.post("/api/v1/ratings", json=wrong).status_code == 422
+    assert tablet.post("/api/v1/ratings", json=payload).status_code == 429
+
+
+def test_an_unreadable_limit_stops_the_server_from_starting(monkeypatch, tmp_path):
+    monkeypatch.setenv("AWAAZ_WRONG_CODE_LIMITS", "five a minute")
+    with pytest.raises(ConfigError, match="AWAAZ_WRONG_CODE_LIMITS"):
+        from_environment(tmp_path)
+    monkeypatch.setenv("AWAAZ_WRONG_CODE_LIMITS", "50 per minute")
+    assert from_environment(tmp_path)["AWAAZ_WRONG_CODE_LIMITS"] == "50 per minute"
+
+
 def test_without_a_valid_token_nothing_is_stored(client, session, payload, token, auth):
     assert client.post("/api/v1/ratings", json=payload).status_code == 401
     bad = client.post(
@@ -202,6 +219,81 @@ def test_the_openapi_document_is_openapi_31_from_the_schemas(client):
     from openapi_spec_validator import validate
 
     validate(document)
+
+
+def _follow(expression, request_body: dict, response_body: dict):
+    """An OpenAPI runtime expression, evaluated as a client following a link would."""
+    if isinstance(expression, dict):
+        return {
+            key: _follow(value, request_body, response_body) for key, value in expression.items()
+        }
+    if expression == "$request.body":
+        return request_body
+    source, pointer = expression.split("#")
+    assert source == "$response.body", expression
+    value = response_body
+    for part in pointer.strip("/").split("/"):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
+
+
+def _target(document: dict, operation_id: str) -> tuple[str, str]:
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if operation["operationId"] == operation_id:
+                return method, path
+    raise AssertionError(f"no operation {operation_id}")
+
+
+def test_the_documents_links_lead_to_answers(client, tablet, payload):
+    """The links schemathesis's stateful phase follows work for a client that follows them."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    office_id = payload["stakeholder_id"]
+    listed = tablet.get("/api/v1/stakeholders?type=police&lang=en").get_json()
+    listed["stakeholders"] = [s for s in listed["stakeholders"] if s["id"] == office_id]
+    links = document["paths"]["/api/v1/stakeholders"]["get"]["responses"]["200"]["links"]
+    answers = {}
+    for name, link in links.items():
+        method, path = _target(document, link["operationId"])
+        query = {}
+        for where, expression in link.get("parameters", {}).items():
+            place, parameter = where.split(".")
+            value = _follow(expression, {}, listed)
+            if place == "path":
+                path = path.replace("{" + parameter + "}", str(value))
+            else:
+                query[parameter] = value
+        body = None
+        if "requestBody" in link:
+            body = payload | _follow(link["requestBody"], {}, listed)
+        answers[name] = tablet.open(path, method=method.upper(), query_string=query, json=body)
+    assert {name: r.status_code for name, r in answers.items()} == {
+        "QuestionnaireForIt": 200,
+        "RateIt": 201,
+        "ItsBlock": 200,
+    }
+    assert answers["QuestionnaireForIt"].get_json()["type"] == "police"
+    assert office_id in [s["id"] for s in answers["ItsBlock"].get_json()["stakeholders"]]
+    again = document["paths"]["/api/v1/ratings"]["post"]["responses"]["201"]["links"]
+    resend = _follow(again["SendItAgain"]["requestBody"], payload, answers["RateIt"].get_json())
+    repeated = tablet.post("/api/v1/ratings", json=resend)
+    assert repeated.status_code == 200 and repeated.get_json() == answers["RateIt"].get_json()
+
+
+def test_a_league_rows_links_lead_to_its_type(client, session, auth):
+    office = StakeholderFactory(type_code="hospital")
+    for _ in range(6):
+        rate(office, SurvivorFactory(), 70)
+    UserFactory(email="staff@example.org", role=Role.STAFF)
+    auth.login("staff@example.org")
+    document = client.get("/api/v1/openapi.json").get_json()
+    table = client.get("/api/v1/league-table?period=2026Q3").get_json()
+    links = document["paths"]["/api/v1/league-table"]["get"]["responses"]["200"]["links"]
+    kind = _follow(links["QuestionnaireOfTheType"]["parameters"]["path.type_code"], {}, table)
+    assert client.get(f"/api/v1/questionnaires/{kind}").status_code == 200
+    same = _follow(links["SameType"]["parameters"]["query.type"], {}, table)
+    listed = client.get("/api/v1/stakeholders", query_string={"type": same}).get_json()
+    assert office.id in [s["id"] for s in listed["stakeholders"]]
 
 
 # --- sealed ratings from an offline kiosk tablet ---------------------------------------------
