@@ -20,15 +20,18 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, func, select, table
 
+from tests.conftest import BACKENDS, fresh_database
 from tests.factories import POLICE_ANSWERS
 from tests.live import _launch, free_port, start_server
 
 pytestmark = pytest.mark.benchmark
 CLIENTS = 50
 SECONDS = float(os.environ.get("AWAAZ_LOAD_SECONDS", "20"))
-# `awaaz serve`'s defaults on SQLite; AWAAZ_LOAD_WORKERS=2 compares two processes.
-WORKERS = int(os.environ.get("AWAAZ_LOAD_WORKERS", "1"))
+# `awaaz serve`'s defaults: one process on SQLite (one writer at a time anyway), two on
+# PostgreSQL; AWAAZ_LOAD_WORKERS compares another number.
+DEFAULT_WORKERS = {"sqlite": 1, "postgresql": 2}
 THREADS = 8
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,9 +103,22 @@ def _load(port: int, token: str, codes: list[str], stakeholders: list[int]) -> d
     }
 
 
-def test_submissions_per_second_against_a_bare_route(tmp_path):
+def _rating_count(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.scalar(select(func.count()).select_from(table("ratings")))
+    engine.dispose()
+    return count
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_submissions_per_second_against_a_bare_route(backend, tmp_path):
+    workers = int(os.environ.get("AWAAZ_LOAD_WORKERS", DEFAULT_WORKERS[backend]))
     (tmp_path / "awaaz").mkdir()
-    awaaz = start_server(tmp_path / "awaaz", ratings=0, workers=WORKERS)
+    url = fresh_database(backend, "awaaz_load", tmp_path)
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'awaaz' / 'awaaz.sqlite3'}"
+    awaaz = start_server(tmp_path / "awaaz", ratings=0, database_url=url, workers=workers)
     try:
         token = awaaz.awaaz("device-token", "issue", "load tablet").split()[-1]
         port = int(awaaz.url.rsplit(":", 1)[1])
@@ -119,7 +135,7 @@ def test_submissions_per_second_against_a_bare_route(tmp_path):
     bare_dir = tmp_path / "bare"
     bare_dir.mkdir()
     command = [sys.executable, "-m", "tests.benchmarks.bare"]
-    command += [str(bare_port), str(WORKERS), str(THREADS)]
+    command += [str(bare_port), str(workers), str(THREADS)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     bare = _launch(command, env, bare_dir, f"http://127.0.0.1:{bare_port}")
     try:
@@ -128,7 +144,7 @@ def test_submissions_per_second_against_a_bare_route(tmp_path):
         bare.terminate()
         bare.wait(timeout=30)
     print(
-        f"\nload, {CLIENTS} clients, {SECONDS:.0f} s each, gunicorn {WORKERS}×{THREADS}, SQLite:"
+        f"\nload, {CLIENTS} clients, {SECONDS:.0f} s each, gunicorn {workers}×{THREADS}, {backend}:"
         f"\n  POST /api/v1/ratings: {real['per_second']:.0f}/s, p95 {real['p95_ms']:.0f} ms"
         f" ({real['count']} stored, {real['failures']} failed {real['statuses']})"
         f"\n  bare Flask route:     {baseline['per_second']:.0f}/s, p95 {baseline['p95_ms']:.0f} ms"
@@ -136,4 +152,4 @@ def test_submissions_per_second_against_a_bare_route(tmp_path):
         f" p95 {real['p95_ms'] / baseline['p95_ms']:.1f}×"
     )
     assert real["failures"] == 0 and real["count"] > 0
-    assert awaaz.rating_count() == real["count"]  # every acknowledged rating is stored
+    assert _rating_count(url) == real["count"]  # every acknowledged rating is stored
