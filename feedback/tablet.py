@@ -72,6 +72,7 @@ STRINGS = {
         "Thank you. Your answers are saved on this tablet. "
         "They will be sent when the network is back."
     ),
+    "not_saved": N_("Sorry, this tablet could not keep your answers. Please tell your didi."),
     "start_again": N_("Start again"),
     "waiting": N_("Waiting to be sent: %(n)s"),
     "offline": N_("No network now. You can still give your answers."),

@@ -63,7 +63,8 @@
         var tx = db.transaction("outbox", mode);
         var request = work(tx.objectStore("outbox"));
         tx.oncomplete = function () { db.close(); resolve(request && request.result); };
-        tx.onerror = function () { db.close(); reject(tx.error); };
+        // A full disk aborts the transaction without a request error: both mean "not kept".
+        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
       });
     });
   }
@@ -365,13 +366,21 @@
       })
       // The count of what waits is brought up to date before the screen says "saved", so the
       // two never disagree (a test saw the screen first and the old count).
-      .then(function (status) { return showWaiting().then(function () { doneScreen(status); }); });
+      .then(function (status) {
+        return showWaiting().catch(function () {}).then(function () { doneScreen(status); });
+      }, function () {
+        // Not sealed or not kept (storage full, or broken): never say "saved" when it is not,
+        // and never leave her on a screen that does nothing.
+        doneScreen("not_saved");
+      });
   }
 
-  // status: the server's answer when it could be asked, else null (kept for later).
+  // status: the server's answer when it could be asked, null when kept for later, or
+  // "not_saved" when the tablet could not keep it.
   function doneScreen(status) {
     var text = S("saved");
-    if (status === 200 || status === 201) text = S("thanks");
+    if (status === "not_saved") text = S("not_saved");
+    else if (status === 200 || status === 201) text = S("thanks");
     else if (status) text = S("code_unknown"); // refused for good: most likely her code
     show([
       el("h1", { text: text }),

@@ -14,6 +14,7 @@ from tests.live import CHROMIUM, CHROMIUM_ARGS, make_kiosk, start_server
 
 pytestmark = pytest.mark.browser
 SAVED = "() => document.querySelector('h1').textContent.includes('নেটওয়ার্ক ফিরলেই')"
+NOT_KEPT = "() => document.querySelector('h1').textContent.includes('রাখতে পারেনি')"
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
@@ -123,6 +124,28 @@ def test_two_ratings_finished_offline_arrive_exactly_once(tablet, server):
     page.wait_for_selector("#code")
     page.wait_for_timeout(1500)
     assert len(_stored(server)) == before + 2
+
+
+def test_she_is_told_when_the_tablet_cannot_keep_her_answers(tablet, server):
+    """A full or broken store must not say "saved", nor leave her on a screen that does nothing."""
+    page = tablet
+    page.context.add_init_script(
+        "IDBObjectStore.prototype.put = function () {"
+        " throw new DOMException('full', 'QuotaExceededError'); };"
+    )
+    page.reload()
+    page.wait_for_selector("#code")
+    before = len(_stored(server))
+    _enter_code(page, server.codes.pop())
+    page.context.set_offline(True)
+    _answer(page, "this_month", "3")
+    _wait(page, NOT_KEPT)
+    assert not page.evaluate(SAVED)
+    page.screenshot(path=str(OUTPUT / "bn-tablet-not-kept.png"))
+    page.click("text=আবার শুরু করুন")  # and the next survivor can begin
+    page.wait_for_selector("#code")
+    page.context.set_offline(False)
+    assert len(_stored(server)) == before
 
 
 def test_the_tablet_page_says_so_when_the_device_is_not_a_kiosk(server):
