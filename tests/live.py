@@ -17,6 +17,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -67,8 +69,12 @@ class LiveServer:
         self.process = _launch(self.command, self.env, self.folder, self.url)
 
     def rating_count(self) -> int:
-        with sqlite3.connect(self.database) as conn:
-            return conn.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
+        """Ratings in this server's database, SQLite or PostgreSQL."""
+        engine = create_engine(self.env["AWAAZ_DATABASE_URL"])
+        with engine.connect() as conn:
+            count = conn.scalar(text("SELECT COUNT(*) FROM ratings"))
+        engine.dispose()
+        return count
 
     def ratings_of_channel(self, channel: str) -> int:
         with sqlite3.connect(self.database) as conn:
