@@ -25,6 +25,7 @@ from . import (
     logs,
     moderation,
     paper,
+    release_pages,
     sealing,
 )
 from .config import from_environment
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(enrol.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(release_pages.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(alerts.bp)
     app.register_blueprint(api.bp)

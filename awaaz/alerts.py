@@ -26,6 +26,7 @@ from models import (
     AlertNote,
     AlertReason,
     AlertStatus,
+    CommentStatus,
     EscalatedTo,
     Role,
     Stakeholder,
@@ -73,6 +74,23 @@ def _may_see_survivor(alert: Alert) -> bool:
     if alert.survivor_id is None:
         return False
     return current_user.role is Role.ADMIN or alert.field_worker_id == current_user.id
+
+
+def _may_read_her_words(alert: Alert) -> bool:
+    """Her original words and the danger words matched in them: her assigned field worker
+    and admins only (SPEC §2.6). Other staff read the moderated text, or nothing."""
+    if current_user.role is Role.ADMIN:
+        return True
+    return alert.field_worker_id is not None and alert.field_worker_id == current_user.id
+
+
+def _comment_for(alert: Alert, own_words: bool) -> str | None:
+    found = alert.rating.comment if alert.rating is not None else None
+    if found is None:
+        return None
+    if own_words:
+        return found.original
+    return found.moderated if found.status is CommentStatus.APPROVED else None
 
 
 def _handlers() -> list[tuple[int, str]]:
@@ -158,28 +176,27 @@ def alert(alert_id: int):
         flash(_l("Saved."))
         return redirect(url_for(".alert", alert_id=alert.id), 303)
     show_survivor = _may_see_survivor(alert)
+    own_words = _may_read_her_words(alert)
     record(
         db.session,
         "alert.viewed",
         actor=current_user,
         target_type="alert",
         target_id=alert.id,
-        detail={"survivor_shown": show_survivor},
+        detail={"survivor_shown": show_survivor, "words_shown": own_words},
     )
     db.session.commit()
     authors = {u.id: u.email for u in db.session.scalars(select(User))}
     actions = db.session.scalars(
         select(Action).where(Action.alert_id == alert.id).order_by(Action.taken_on.desc())
     ).all()
-    comment = None
-    if alert.survivor_id is not None and alert.rating is not None and alert.rating.comment:
-        comment = alert.rating.comment.original  # she asked to be contacted about it
     return render_template(
         "staff/alert.html",
         alert=alert,
         form=form,
         show_survivor=show_survivor,
-        comment=comment,
+        own_words=own_words,
+        comment=_comment_for(alert, own_words),
         authors=authors,
         actions=actions,
         reasons=REASONS,

@@ -126,6 +126,8 @@ def issue_codes_command(
 @with_appcontext
 def seed_demo_command(ratings: int, seed: int) -> None:
     """Fill the database with a synthetic programme (real places, invented people)."""
+    from mis.engine import Settings
+
     from .demo import DemoRefused, seed_demo
 
     try:
@@ -135,10 +137,103 @@ def seed_demo_command(ratings: int, seed: int) -> None:
             seed=seed,
             code_key=current_app.config["AWAAZ_CODE_KEY"],
             progress=True,
+            settings=Settings.from_config(current_app.config),
         )
     except DemoRefused as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(summary)
+
+
+@click.group("release")
+def release() -> None:
+    """The protected releases every MIS output reads (docs/privacy.md)."""
+
+
+def _quarter_option(text: str | None):  # type: ignore[no-untyped-def]
+    from mis.periods import Grain, Period, PeriodError
+
+    if text is None:
+        return None
+    try:
+        period = Period.parse(text)
+    except PeriodError as error:
+        raise click.BadParameter(str(error), param_hint="--period") from None
+    if period.grain is not Grain.QUARTER:
+        raise click.BadParameter(
+            "releases are made per quarter, e.g. 2026Q3", param_hint="--period"
+        )
+    return period
+
+
+@release.command("build")
+@click.option(
+    "--period", help="one closed quarter (default: every closed quarter not yet released)"
+)
+@with_appcontext
+def release_build(period: str | None) -> None:
+    """Build the staff and funder releases of closed quarters (funder ones wait for approval)."""
+    from mis import releases
+    from mis.engine import Settings
+
+    settings = Settings.from_config(current_app.config, db.session)
+    quarter = _quarter_option(period)
+    try:
+        made = (
+            list(releases.build_quarter(db.session, quarter, settings))
+            if quarter
+            else releases.build_due(db.session, settings)
+        )
+    except releases.ReleaseError as error:
+        raise click.ClickException(str(error)) from None
+    for row in made:
+        record(
+            db.session,
+            "release.build",
+            target_type="release",
+            detail={"period": row.period, "audience": row.audience},
+        )
+        click.echo(f"built {row.audience} release of {row.period}")
+    db.session.commit()
+    if not made:
+        click.echo("nothing to build: every closed quarter has its releases")
+
+
+def _funder_change(action: str, period: str) -> None:
+    from mis import releases
+
+    quarter = _quarter_option(period)
+    try:
+        if action == "approve":
+            releases.approve(db.session, quarter, None)
+        else:
+            releases.withdraw(db.session, quarter)
+    except releases.ReleaseError as error:
+        raise click.ClickException(str(error)) from None
+    record(
+        db.session,
+        f"release.{action}",
+        target_type="release",
+        detail={"period": quarter.label, "via": "cli"},
+    )
+    db.session.commit()
+
+
+@release.command("approve")
+@click.option("--period", required=True, help="the quarter, e.g. 2026Q3")
+@with_appcontext
+def release_approve(period: str) -> None:
+    """Let funders see a quarter: approve its newest funder release."""
+    _funder_change("approve", period)
+    click.echo(f"approved: funders now see {period}")
+
+
+@release.command("withdraw")
+@click.option("--period", required=True, help="the quarter, e.g. 2026Q3")
+@with_appcontext
+def release_withdraw(period: str) -> None:
+    """Take a quarter back from funders."""
+    _funder_change("withdraw", period)
+    click.echo(f"withdrawn: funders no longer see {period}")
 
 
 @click.command("report")
@@ -314,6 +409,7 @@ def init_app(app: Flask) -> None:
         create_user_command,
         issue_codes_command,
         seed_demo_command,
+        release,
         serve_command,
         report_command,
         backup_command,

@@ -17,7 +17,7 @@ from flask import g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Comment, Rating
+from models import Comment, Rating, Release
 
 MAX_ENTRIES = 256
 _entries: OrderedDict[tuple, Any] = OrderedDict()
@@ -33,6 +33,10 @@ def data_version(session: Session) -> tuple:
         select(
             select(func.max(Rating.id)).scalar_subquery(),
             select(func.max(Comment.moderated_at)).scalar_subquery(),
+            # A release built, approved or withdrawn changes what may be shown.
+            select(func.max(Release.id)).scalar_subquery(),
+            select(func.max(Release.approved_at)).scalar_subquery(),
+            select(func.max(Release.withdrawn_at)).scalar_subquery(),
         )
     ).one()
     version = (str(bind.engine.url), *newest)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from models import Action, ActionStatus, Stakeholder
 
-from . import engine, queries
+from . import published, queries
 from .dashboard.labels import DIMENSIONS, type_names
 from .engine import Settings
 from .periods import Period
@@ -68,11 +68,11 @@ def _comparison(row: pd.Series) -> str:
 
 def recognised(session: Session, period: Period, settings: Settings) -> pd.DataFrame:
     """The period's best performers of each type (interval above type mean, n ≥ k_staff)."""
-    return engine.best_practice(session, period, settings).frame
+    return published.best_practice(session, period, settings).frame
 
 
 def _row(session: Session, period: Period, settings: Settings, stakeholder_id: int) -> pd.Series:
-    table = engine.league_table(session, period, settings).frame
+    table = published.league_table(session, period, settings).frame
     row = table[table["stakeholder_id"] == stakeholder_id]
     if row.empty or bool(row.iloc[0]["suppressed"]):
         raise NotEligible(
@@ -117,7 +117,7 @@ def scorecard_context(
     session: Session, period: Period, settings: Settings, stakeholder_id: int
 ) -> dict:
     row = _row(session, period, settings, stakeholder_id)
-    dims = engine.dimension_scores(session, period, settings).frame
+    dims = published.dimension_scores(session, period, settings).frame
     dims = dims[dims["stakeholder_id"] == stakeholder_id]
     dimensions = []
     for code, label in DIMENSIONS.items():

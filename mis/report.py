@@ -15,7 +15,7 @@ from flask_babel import force_locale, format_date, format_decimal, format_percen
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from . import engine
+from . import published
 from .dashboard.labels import item_names, type_names
 from .engine import Settings
 from .periods import Period
@@ -43,25 +43,25 @@ def report_context(
         "generated": dt.date.today(),
     }
     if audience == "funder":
-        summary = require_funder(engine.funder_summary(session, period, settings))
-        trend = require_funder(engine.funder_trend(session, period, settings))
+        summary = require_funder(published.funder_summary(session, period, settings))
+        trend = require_funder(published.funder_trend(session, period, settings))
         context["summary"] = _records(summary.frame)
         context["trend"] = _records(trend.frame)
         return context
-    head = require_staff(engine.overview(session, period, settings)).frame.iloc[0]
-    league = require_staff(engine.league_table(session, period, settings))
+    head = require_staff(published.overview(session, period, settings)).frame.iloc[0]
+    league = require_staff(published.league_table(session, period, settings))
     table = league.frame
     if lang == "bn":  # stakeholders' own Bengali spellings, where the registry has them
         table = table.assign(stakeholder=table["stakeholder_bn"].fillna(table["stakeholder"]))
     tables = {}
     for kind, part in table[table["rank"].notna()].groupby("type", sort=False):
         tables[kind] = _records(part.sort_values("rank").head(10))
-    best = require_staff(engine.best_practice(session, period, settings, table=league)).frame
+    best = require_staff(published.best_practice(session, period, settings, table=league)).frame
     items = item_names(session)
     best = best.assign(
         strongest=[", ".join(items.get(i, i) for i in codes) for codes in best["strongest_items"]]
     )
-    improved = require_staff(engine.most_improved(session, period, settings, table=league)).frame
+    improved = require_staff(published.most_improved(session, period, settings, table=league)).frame
     context.update(
         headline=head.to_dict(), tables=tables, best=_records(best), improved=_records(improved)
     )

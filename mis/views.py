@@ -10,11 +10,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from models import District, RaterQuarter, StakeholderType
+from models import District, StakeholderType
 from models.audit import record
 from models.database import db
 
-from . import closing, engine, exports, report
+from . import closing, engine, exports, published, report
 from .dashboard.labels import type_names
 from .periods import Grain, Period, PeriodError
 from .queries import Scope
@@ -31,23 +31,34 @@ def settings() -> engine.Settings:
     return engine.Settings.from_config(current_app.config, db.session)
 
 
-def latest_quarter() -> Period | None:
-    """The most recent quarter that has ratings."""
-    quarter = db.session.scalar(select(func.max(RaterQuarter.quarter)))
-    return None if quarter is None else Period.quarter(quarter // 10, quarter % 10)
+def latest_quarter(audience: str = "staff") -> Period | None:
+    """The newest quarter released to the audience (closed, and approved for funders)."""
+    found = published.released_periods(db.session, audience)
+    return found[0] if found else None
 
 
-def requested_period() -> Period:
+def requested_period(audience: str = "staff") -> Period:
+    """The `period` asked for, or the newest release: a month or a quarter that has ended."""
     text = request.args.get("period", "").strip()
     if not text:
-        period = latest_quarter()
+        period = latest_quarter(audience)
         if period is None:
-            abort(Response("no ratings yet\n", 404, mimetype="text/plain"))
+            abort(Response("nothing released yet\n", 404, mimetype="text/plain"))
         return period
     try:
-        return Period.parse(text)
+        period = Period.parse(text)
+        published.released_quarter(period)
     except PeriodError as error:
         abort(Response(f"{error}\n", 400, mimetype="text/plain"))
+    return period
+
+
+def read(function, *args):  # type: ignore[no-untyped-def]
+    """Call a `published` function; a period without a usable release is a plain 404."""
+    try:
+        return function(db.session, *args)
+    except published.NotReleased as error:
+        abort(Response(f"{error}\n", 404, mimetype="text/plain"))
 
 
 def requested_scope() -> Scope:
@@ -94,40 +105,30 @@ def _download(frame, name: str, fmt: str, period: Period) -> Response:  # type: 
 def export_league_table(fmt: str):
     """The league table for a period, with optional type and district."""
     period = requested_period()
-    view = engine.league_table(db.session, period, settings(), requested_scope())
+    view = read(published.league_table, period, settings(), requested_scope())
     return _download(exports.league_table_frame(view), "league-table", fmt, period)
 
 
 @bp.get("/export/funder-summary.<any(csv, xlsx):fmt>")
 def export_funder_summary(fmt: str):
     """District × type summary for funders: quarterly, k_funder and complementary suppression."""
-    period = requested_period()
-    if not period.whole_quarters:
+    period = requested_period("funder")
+    if period.grain is not Grain.QUARTER:
         abort(
-            Response(
-                "funder summaries are by quarter (e.g. 2026Q3) or longer\n",
-                400,
-                mimetype="text/plain",
-            )
+            Response("funder summaries are by quarter (e.g. 2026Q3)\n", 400, mimetype="text/plain")
         )
-    view = engine.funder_summary(db.session, period, settings(), requested_scope())
+    view = read(published.funder_summary, period, settings(), requested_scope())
     return _download(exports.funder_summary_frame(view), "funder-summary", fmt, period)
 
 
 def _pdf(audience: str):  # type: ignore[no-untyped-def]
-    period = requested_period()
+    period = requested_period(audience)
     lang = request.args.get("lang", "en")
     if lang not in report.LANGUAGES:
         abort(Response("lang must be en or bn\n", 400, mimetype="text/plain"))
-    if audience == "funder" and not period.whole_quarters:
-        abort(
-            Response(
-                "funder reports are by quarter (e.g. 2026Q3) or longer\n",
-                400,
-                mimetype="text/plain",
-            )
-        )
-    body = report.build_report(db.session, period, lang, audience, settings())
+    if period.grain is not Grain.QUARTER:
+        abort(Response("reports are by quarter (e.g. 2026Q3)\n", 400, mimetype="text/plain"))
+    body = read(report.build_report, period, lang, audience, settings())
     record(
         db.session,
         "report",
@@ -190,7 +191,7 @@ def _quarter() -> Period:
 def certificates():
     """The quarter's best performers of each type, each with a certificate to download."""
     period = _quarter()
-    chosen = closing.recognised(db.session, period, settings())
+    chosen = read(closing.recognised, period, settings())
     with_names = chosen.assign(type_name=chosen["type"].map(type_names(db.session)))
     return render_template(
         "mis/certificates.html",
@@ -206,7 +207,7 @@ def certificates():
 def certificate(stakeholder_id: int):
     period = _quarter()
     try:
-        body = closing.certificate_pdf(db.session, period, settings(), stakeholder_id)
+        body = read(closing.certificate_pdf, period, settings(), stakeholder_id)
     except closing.NotEligible as error:
         return _refused(error)
     name = f"awaaz-certificate-{stakeholder_id}-{period.label}.pdf"
@@ -221,7 +222,7 @@ def scorecard(stakeholder_id: int):
     if lang not in closing.LANGUAGES:
         abort(Response("lang must be en, bn or hi\n", 400, mimetype="text/plain"))
     try:
-        body = closing.scorecard_pdf(db.session, period, settings(), stakeholder_id, lang)
+        body = read(closing.scorecard_pdf, period, settings(), stakeholder_id, lang)
     except closing.NotEligible as error:
         return _refused(error)
     name = f"awaaz-scorecard-{stakeholder_id}-{period.label}-{lang}.pdf"

@@ -26,6 +26,7 @@ from .ratings import (
     StakeholderQuarter,
     quarter_of,
 )
+from .releases import Release, ReleaseStatus
 from .safeguarding import (
     Action,
     ActionKind,
@@ -74,6 +75,8 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireItem",
     "Rating",
+    "Release",
+    "ReleaseStatus",
     "RaterQuarter",
     "Service",
     "Setting",

@@ -199,7 +199,7 @@ def document(base: str = "/api/v1") -> dict:
                             "parameters": {"path.type_code": f"{FIRST_ROW}/type"},
                         },
                     ),
-                    **_errors(401, 403, 422),
+                    **_errors(401, 403, 404, 422),
                 },
             }
         },
@@ -211,7 +211,7 @@ def document(base: str = "/api/v1") -> dict:
                 "parameters": period,
                 "responses": {
                     "200": _json(schemas.FunderSummary, "The summary."),
-                    **_errors(401, 403, 422),
+                    **_errors(401, 403, 404, 422),
                 },
             }
         },

@@ -30,8 +30,8 @@ from feedback.services import (
     active_questionnaire,
     submit_rating,
 )
-from mis import engine, exports
-from mis.periods import Period, PeriodError
+from mis import engine, exports, published
+from mis.periods import Grain, Period, PeriodError
 from mis.queries import Scope
 from models import Block, Channel, DeviceToken, District, Stakeholder, StakeholderType
 from models.audit import record
@@ -283,6 +283,16 @@ def _period_and_scope(query: schemas.PeriodQuery) -> tuple[Period, Scope]:
     return period, scope
 
 
+def _released(function, period: Period, *args):  # type: ignore[no-untyped-def]
+    """A `published` result; a period not released (still filling, not approved) is 404."""
+    try:
+        return function(db.session, period, *args)
+    except published.NotReleased:
+        raise Invalid([("period", _("This period is not released yet."))], status=404) from None
+    except PeriodError as error:
+        raise Invalid([("period", str(error))]) from None
+
+
 def _clean(value):  # type: ignore[no-untyped-def]
     """pandas' missing values as JSON null; numpy numbers as plain ones."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -315,7 +325,7 @@ def league_table():
     query = _query(schemas.PeriodQuery)
     period, scope = _period_and_scope(query)
     settings = engine.Settings.from_config(current_app.config, db.session)
-    view = engine.league_table(db.session, period, settings, scope)
+    view = _released(published.league_table, period, settings, scope)
     frame = exports.league_table_frame(view)
     columns = list(schemas.LeagueRow.model_fields)
     rows = [schemas.LeagueRow.model_validate(r) for r in _rows(frame, columns)]
@@ -328,10 +338,10 @@ def funder_summary():
     """District × type for funders: quarters or longer, k_funder and complementary suppression."""
     query = _query(schemas.PeriodQuery)
     period, scope = _period_and_scope(query)
-    if not period.whole_quarters:
-        raise Invalid([("period", _("Funder summaries are by quarter (e.g. 2026Q3) or longer."))])
+    if period.grain is not Grain.QUARTER:
+        raise Invalid([("period", _("Funder summaries are by quarter (e.g. 2026Q3)."))])
     settings = engine.Settings.from_config(current_app.config, db.session)
-    view = engine.funder_summary(db.session, period, settings, scope)
+    view = _released(published.funder_summary, period, settings, scope)
     frame = exports.funder_summary_frame(view)
     columns = list(schemas.FunderRow.model_fields)
     frame = frame.assign(suppressed=frame["suppressed"].fillna(False).astype(bool))

@@ -10,6 +10,9 @@ import numpy as np
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from mis import releases
+from mis.engine import Settings
+from mis.periods import Period
 from models import (
     Action,
     Alert,
@@ -18,6 +21,7 @@ from models import (
     Comment,
     District,
     Rating,
+    Release,
     Role,
     Setting,
     Stakeholder,
@@ -59,6 +63,7 @@ def seed_demo(
     code_key: str,
     progress: bool = False,
     today: dt.date | None = None,
+    settings: Settings | None = None,
 ) -> str:
     """Replace the programme data with a deterministic synthetic programme; commits."""
     today = today or dt.date.today()
@@ -96,6 +101,7 @@ def seed_demo(
     rebuild_derived(session)
     build_actions(session, rng, stakeholders, today)
     raise_demo_alerts(session, today)
+    _release_demo(session, users, today, settings or Settings(), progress)
     session.merge(Setting(key=DEMO_MARKER, value=f"seed={seed} ratings={ratings}"))
     record(session, "demo.seeded", detail={"seed": seed, "ratings": ratings})
     session.commit()
@@ -112,6 +118,7 @@ def seed_demo(
 def _wipe(session: Session) -> None:
     for model in (
         *DERIVED_TABLES,
+        Release,
         Action,
         AlertNote,
         Alert,
@@ -125,6 +132,22 @@ def _wipe(session: Session) -> None:
     session.execute(Stakeholder.__table__.update().values(merged_into_id=None))
     session.execute(delete(Stakeholder))
     session.flush()
+
+
+def _release_demo(
+    session: Session, users: list[User], today: dt.date, settings: Settings, progress: bool
+) -> None:
+    """Release every closed quarter, and approve the funder releases as the demo admin.
+
+    In a real programme an admin reads each funder release before approving it; the demo
+    approves them so that its funder view has something to show.
+    """
+    admin = next(u for u in users if u.role is Role.ADMIN)
+    for release in releases.build_due(session, settings, today):
+        if release.audience == releases.FUNDER:
+            releases.approve(session, Period.parse(release.period), admin.id)
+        if progress:
+            click.echo(f"Released {release.audience} {release.period}")
 
 
 def _demo_users(session: Session) -> list[User]:

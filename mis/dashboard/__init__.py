@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from models import StakeholderType
 from models.database import db
 
+from ..periods import PeriodError
+from ..published import NotReleased
 from . import filters as flt
 from . import tabs
 from .funder import init_funder_dashboard
@@ -145,14 +147,18 @@ def register_callbacks(app: Dash) -> None:
         chosen = flt.build(period, type_id, district, block, None)
         if chosen is None:
             return html.P(_("No ratings yet."))
-        if tab == "profile":
-            return tabs.profile(db.session, chosen, stakeholder)
-        return getattr(
-            tabs,
-            {"league": "league", "funnel": "funnel", "heatmap": "heatmap", "best": "best"}.get(
-                tab, "overview"
-            ),
-        )(db.session, chosen)
+        try:
+            if tab == "profile":
+                body = tabs.profile(db.session, chosen, stakeholder)
+            else:
+                name = {"league": "league", "funnel": "funnel", "heatmap": "heatmap"}.get(tab, tab)
+                body = getattr(tabs, name if name in TABS else "overview")(db.session, chosen)
+        except (NotReleased, PeriodError):
+            return html.P(
+                _("No figures for this period yet: figures appear once a period has ended."),
+                className="warn",
+            )
+        return [tabs.release_line(db.session, chosen.period), *body]
 
     @app.callback(Output("stakeholder-picker", "hidden"), Input("tab", "value"))
     def show_picker(tab):  # type: ignore[no-untyped-def]

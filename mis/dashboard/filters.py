@@ -14,7 +14,9 @@ from models.database import db
 
 from ..engine import Settings
 from ..periods import Period
+from ..published import released_periods
 from ..queries import Scope
+from ..releases import FUNDER
 
 
 @dataclass(frozen=True)
@@ -28,29 +30,37 @@ def settings() -> Settings:
     return Settings.from_config(current_app.config, db.session)
 
 
-def period_options(session: Session, months: bool = True) -> list[dict]:
-    """Quarters with ratings (newest first), rolling years, years and recent months."""
+def period_options(
+    session: Session, months: bool = True, today: dt.date | None = None
+) -> list[dict]:
+    """Closed quarters with ratings (newest first), then the months of the newest two.
+
+    Only what a release covers: a quarter that is still filling is not offered, nor rolling
+    years or calendar years (see docs/privacy.md, "periods").
+    """
+    today = today or dt.date.today()
     quarters = sorted(session.scalars(select(RaterQuarter.quarter).distinct()), reverse=True)
     periods = [Period.quarter(q // 10, q % 10) for q in quarters]
+    periods = [p for p in periods if p.last < today.replace(day=1)]
     options = [{"label": p.label, "value": p.label} for p in periods]
-    options += [{"label": f"{p.label} (4Q)", "value": f"{p.label}R"} for p in periods[:4]]
-    years = sorted({p.first.year for p in periods}, reverse=True)
-    options += [{"label": str(y), "value": str(y)} for y in years]
-    if months and periods:
-        latest = periods[0]
-        recent = [Period.month(latest.last)]
-        while len(recent) < 6:
-            recent.append(recent[-1].previous())
-        options += [{"label": m.label, "value": m.label} for m in recent]
+    if months:
+        for quarter in periods[:2]:
+            month = Period.month(quarter.last)
+            for _ in range(3):
+                options.append({"label": month.label, "value": month.label})
+                month = month.previous()
     return options
 
 
-def default_period(options: list[dict], today: dt.date | None = None) -> str | None:
-    """The latest quarter that has ended: staff read whole quarters, not one in progress."""
-    today = today or dt.date.today()
-    quarters = [o["value"] for o in options if o["value"][-2] == "Q"]
-    finished = [q for q in quarters if Period.parse(q).last < today.replace(day=1)]
-    return (finished or quarters or [None])[0]
+def funder_period_options(session: Session) -> list[dict]:
+    """Quarters with an approved funder release, newest first."""
+    return [{"label": p.label, "value": p.label} for p in released_periods(session, FUNDER)]
+
+
+def default_period(options: list[dict]) -> str | None:
+    """The newest closed quarter offered."""
+    quarters = [o["value"] for o in options if "Q" in o["value"]]
+    return (quarters or [None])[0]
 
 
 def type_options(session: Session, names: dict[str, str]) -> list[dict]:

@@ -12,18 +12,19 @@ from flask_babel import gettext as _
 
 from models.database import db
 
-from .. import engine, figures
+from .. import figures, published
+from ..periods import PeriodError
 from ..privacy import require_funder
 from . import filters as flt
 from .labels import type_names
-from .tabs import how_to_read
+from .tabs import how_to_read, release_line
 
 
 def funder_tables(session, period_text: str) -> list:  # type: ignore[no-untyped-def]
     period = flt.Period.parse(period_text)
     settings = flt.settings()
-    summary = require_funder(engine.funder_summary(session, period, settings))
-    trend = require_funder(engine.funder_trend(session, period, settings))
+    summary = require_funder(published.funder_summary(session, period, settings))
+    trend = require_funder(published.funder_trend(session, period, settings))
     names = type_names(session)
     frame = summary.frame.assign(type=summary.frame["type"].map(names))
     shown = frame.assign(
@@ -50,6 +51,7 @@ def funder_tables(session, period_text: str) -> list:  # type: ignore[no-untyped
         className="plain",
     )
     return [
+        release_line(session, period, "funder"),
         table,
         how_to_read(
             _(
@@ -86,8 +88,7 @@ def funder_tables(session, period_text: str) -> list:  # type: ignore[no-untyped
 def funder_layout() -> html.Div:
     from . import for_dashboard
 
-    periods = flt.period_options(db.session, months=False) if for_dashboard() else []
-    options = [o for o in periods if o["value"][-1].isdigit() and "Q" in o["value"]]
+    options = flt.funder_period_options(db.session) if for_dashboard() else []
     return html.Div(
         [
             html.Header(
@@ -131,8 +132,11 @@ def init_funder_dashboard(server: Flask) -> Dash:
 
     @app.callback(Output("funder-body", "children"), Input("funder-period", "value"))
     def render(period):  # type: ignore[no-untyped-def]
-        if not period:
-            return html.P(_("Not enough ratings yet."))
-        return funder_tables(db.session, period)
+        if not period or not isinstance(period, str):
+            return html.P(_("No quarter has been released to funders yet."))
+        try:
+            return funder_tables(db.session, period)
+        except (published.NotReleased, PeriodError):
+            return html.P(_("No quarter has been released to funders yet."))
 
     return app

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from models.safeguarding import ACTION_KIND_LABELS, ACTION_STATUS_LABELS, ESCALATION_LABELS
 
-from .. import cache, engine, figures, metrics, queries
+from .. import cache, figures, metrics, published, queries
 from ..periods import Grain
 from .filters import Filters
 from .labels import dimension_names, item_names, type_names
@@ -22,7 +22,23 @@ from .labels import dimension_names, item_names, type_names
 
 def _cached(name: str, session: Session, *args):  # type: ignore[no-untyped-def]
     """An engine result through the dashboard cache (see mis/cache.py)."""
-    return cache.remember(session, name, args, lambda: getattr(engine, name)(session, *args))
+    return cache.remember(session, name, args, lambda: getattr(published, name)(session, *args))
+
+
+def release_line(session: Session, period, audience: str = "staff") -> html.P:  # type: ignore[no-untyped-def]
+    """Which release the page shows, and when it was made (and approved, for funders)."""
+    note = published.release_note(session, period, audience)
+    if note is None:
+        return html.P()
+    text = _(
+        "Figures for %(period)s, released on %(built)s. They do not change when new ratings "
+        "arrive.",
+        period=period.label,
+        built=format_date(note["built_at"], "long"),
+    )
+    if note["approved_at"] is not None:
+        text += " " + _("Approved on %(date)s.", date=format_date(note["approved_at"], "long"))
+    return html.P(text, className="release", id="release-line")
 
 
 def how_to_read(text: str) -> html.P:
@@ -316,7 +332,7 @@ def best(session: Session, filters: Filters) -> list:
     league = _cached("league_table", session, *key)
     # Keyed by the filters; the league table is passed in so it is computed once.
     good = cache.remember(
-        session, "best_practice", key, lambda: engine.best_practice(session, *key, table=league)
+        session, "best_practice", key, lambda: published.best_practice(session, *key, table=league)
     ).frame
     good = good.assign(
         type_name=good["type"].map(names),
@@ -325,7 +341,7 @@ def best(session: Session, filters: Filters) -> list:
         quotes=[" · ".join(q) if isinstance(q, list) else "" for q in good["quotes"]],
     )
     up = cache.remember(
-        session, "most_improved", key, lambda: engine.most_improved(session, *key, table=league)
+        session, "most_improved", key, lambda: published.most_improved(session, *key, table=league)
     ).frame
     up = up.assign(
         type_name=up["type"].map(names),
@@ -385,7 +401,10 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
     own = queries.EVERYWHERE  # scores are relative to the whole programme's type means
     history = []
     for quarter in filters.period.last_quarters(8):
-        table = _cached("league_table", session, quarter, filters.settings, own).frame
+        try:
+            table = _cached("league_table", session, quarter, filters.settings, own).frame
+        except published.NotReleased:
+            continue
         row = table[table["stakeholder_id"] == stakeholder_id]
         if not row.empty:
             history.append(
@@ -419,15 +438,14 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
             *_actions(session, stakeholder_id),
         ]
     type_id = int(row.iloc[0]["type_id"])
-    own_items = queries.item_means(session, filters.period, [stakeholder_id])
-    yardstick = cache.remember(
-        session,
-        "item_type_means",
-        (filters.period, type_id),
-        lambda: queries.item_type_means(session, filters.period, [type_id]),
-    )
+    own_items = published.item_means(session, filters.period, filters.settings, stakeholder_id)
+    own_items = own_items[~own_items["suppressed"].astype(bool)]
     compared = metrics.strongest_items(
-        own_items.assign(type_id=type_id), top=50, type_means=yardstick
+        own_items.drop(columns=["item_type_mean"])
+        .assign(type_id=type_id)
+        .astype({"n": float, "mean": float}),
+        top=50,
+        type_means=own_items[["type_id", "item_code", "item_type_mean"]].drop_duplicates(),
     )
     names = item_names(session)
     compared = compared.assign(item=compared["item_code"].map(names))

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from awaaz.config import ConfigError, from_environment
 from awaaz.devices import issue_token
+from mis import releases
+from mis.periods import Period
 from models import AuditEvent, Rating, Role
 from tests.factories import POLICE_ANSWERS, StakeholderFactory, SurvivorFactory, UserFactory, rate
 
@@ -202,6 +204,9 @@ def test_results_keep_the_dashboard_privacy_rules(client, session, auth, tablet)
     assert rows[many.id]["n_raters"] == 6 and rows[many.id]["score"] is not None
     assert rows[few.id]["suppressed"] and rows[few.id]["score"] is None
     assert rows[few.id]["n_raters"] is None
+    # Funders see a quarter only once an admin has approved its release.
+    assert client.get("/api/v1/funder-summary?period=2026Q3").status_code == 404
+    releases.approve(session, Period.parse("2026Q3"), None)
     summary = client.get("/api/v1/funder-summary?period=2026Q3").get_json()
     assert all(r["score"] is None for r in summary["rows"] if r["suppressed"])
     month = client.get("/api/v1/funder-summary?period=2026-08")

@@ -24,15 +24,19 @@ def test_each_tab_builds(session, app, chosen, tab):
     assert parts and all(isinstance(p, Component) for p in parts)
 
 
-def test_the_funnel_asks_for_one_type_then_draws_it(session, app, chosen):
+def test_the_funnel_asks_for_one_type_then_draws_it(session, app):
+    # Enough ratings that a quarter's police stations clear k (the funnel reads one
+    # released quarter; rolling years are not released).
+    seed_demo(session, ratings=8000, seed=4, code_key=CODE_KEY, today=dt.date(2026, 11, 20))
     with app.test_request_context("/mis/"):
+        chosen = filters.build("2026Q3", None, None, None, None)
         assert "Choose one type" in str(tabs.funnel(session, chosen))
         from sqlalchemy import select
 
         from models import StakeholderType
 
         police_id = session.scalar(select(StakeholderType.id).filter_by(code="police"))
-        police = filters.build("2026Q3R", police_id, None, None, None)
+        police = filters.build("2026Q3", police_id, None, None, None)
         graph = tabs.funnel(session, police)[0]
     assert len(graph.figure.data) >= 5  # four limit lines, the mean and the points
 
@@ -53,16 +57,19 @@ def test_a_profile_shows_history_items_and_service(session, app, chosen):
     assert len(parts) >= 5
 
 
-def test_period_options_offer_quarters_rolling_years_and_months(session, app, chosen):
-    values = [o["value"] for o in filters.period_options(session)]
-    assert values[0] == "2026Q4" and "2026Q3R" in values and "2026" in values
-    assert "2026-11" in values
+def test_period_options_offer_closed_quarters_and_their_months(session, app, chosen):
+    """Only what a release covers: no quarter still filling, no rolling or calendar year."""
+    values = [o["value"] for o in filters.period_options(session, today=dt.date(2026, 11, 23))]
+    assert values[0] == "2026Q3" and "2026Q4" not in values
+    assert "2026-09" in values and "2026-07" in values and "2026-11" not in values
+    assert not any(v.endswith("R") or len(v) == 4 for v in values)
+    later = [o["value"] for o in filters.period_options(session, today=dt.date(2027, 1, 5))]
+    assert later[0] == "2026Q4"
 
 
-def test_the_default_period_is_the_last_finished_quarter():
-    options = [{"value": v} for v in ["2026Q4", "2026Q3", "2026Q3R", "2026", "2026-11"]]
-    assert filters.default_period(options, dt.date(2026, 11, 23)) == "2026Q3"
-    assert filters.default_period(options, dt.date(2027, 1, 5)) == "2026Q4"
+def test_the_default_period_is_the_last_finished_quarter(session, app, chosen):
+    options = filters.period_options(session, today=dt.date(2026, 11, 23))
+    assert filters.default_period(options) == "2026Q3"
     assert filters.default_period([]) is None
 
 
