@@ -67,13 +67,19 @@ def coarsen(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def feasible_ranges(
-    counts: np.ndarray, hidden: np.ndarray, row_known: np.ndarray, col_known: np.ndarray
+    counts: np.ndarray,
+    hidden: np.ndarray,
+    row_known: np.ndarray,
+    col_known: np.ndarray,
+    k: int | None = None,
+    all_known: bool = False,
 ) -> list[tuple[int, int, float, float]]:
     """For each hidden cell of a rows × columns table of counts: the least and greatest value
     an attacker can deduce from the published cells and totals (linear programs, HiGHS).
 
-    Hidden cells are only known to be ≥ 0; a published total fixes the sum of its line.
-    Returns (row, column, low, high) for every hidden cell.
+    A published total fixes the sum of its line. With `k`, the attacker also reads why each
+    blank is blank (the legend says so): a cell below k lies in [1, k − 1], a cell hidden to
+    protect another holds at least k. Returns (row, column, low, high) for every hidden cell.
     """
     cells = [tuple(c) for c in np.argwhere(hidden)]
     if not cells:
@@ -91,9 +97,15 @@ def feasible_ranges(
             row[members] = 1.0
             equations.append(row)
             values.append(sum(counts[c] for c in cells if c[axis] == line))
+    if all_known:  # the grand total: every hidden cell together
+        equations.append(np.ones(len(cells)))
+        values.append(sum(counts[c] for c in cells))
     a_eq = np.array(equations) if equations else None
     b_eq = np.array(values, dtype=float) if equations else None
-    bounds = [(0, None)] * len(cells)
+    if k is None:
+        bounds = [(0, None)] * len(cells)
+    else:
+        bounds = [((1, k - 1) if counts[c] < k else (k, None)) for c in cells]
     ranges = []
     for j, (r, c) in enumerate(cells):
         objective = np.zeros(len(cells))
@@ -115,7 +127,7 @@ def protection_level(k: int) -> int:
 
 def protect(
     counts: pd.DataFrame, k: int, kept_hidden: frozenset = frozenset()
-) -> tuple[pd.DataFrame, frozenset, frozenset]:
+) -> tuple[pd.DataFrame, frozenset, frozenset, bool]:
     """Hide cells of a rows × columns table of counts until every hidden cell is protected.
 
     Starts from complementary suppression (no hidden cell recoverable exactly), then, while
@@ -124,7 +136,7 @@ def protect(
     count among equals is avoided: the smallest loss of information). When no cell is left
     to hide, the totals of that cell's lines are withheld. Cells in `kept_hidden` (row and
     column labels that an earlier release of the same period hid) stay hidden. Returns
-    (hidden, withheld rows, withheld columns).
+    (hidden, withheld rows, withheld columns, whether the grand total may be published).
     """
     decision = complementary_suppression(counts, k)
     hidden = decision.hidden.copy()
@@ -134,17 +146,18 @@ def protect(
     rows, columns = set(decision.withheld_rows), set(decision.withheld_columns)
     n = counts.to_numpy(dtype=float)
     level = protection_level(k)
+    grand = [True]
 
     def narrowest(mask: np.ndarray) -> tuple[float, tuple[int, int] | None]:
         row_known = np.array([label not in rows for label in counts.index])
         col_known = np.array([label not in columns for label in counts.columns])
-        found = feasible_ranges(n, mask, row_known, col_known)
+        found = feasible_ranges(n, mask, row_known, col_known, k, grand[0])
         if not found:
             return np.inf, None
         r, c, low, high = min(found, key=lambda x: x[3] - x[2])
         return high - low, (r, c)
 
-    for _ in range(n.size + len(counts.index) + len(counts.columns)):
+    for _ in range(n.size + len(counts.index) + len(counts.columns) + 1):
         mask = hidden.to_numpy()
         width, cell = narrowest(mask)
         if cell is None or width >= level:
@@ -166,6 +179,10 @@ def protect(
         if best is not None and best[0] > width:
             hidden.iat[best[1][0], best[1][1]] = True
             continue
+        if counts.index[r] in rows and counts.columns[c] in columns:
+            grand[0] = False  # its lines are withheld already: the grand total goes too
         rows.add(counts.index[r])
         columns.add(counts.columns[c])
-    return hidden, frozenset(rows), frozenset(columns)
+    else:  # never reached on tables of this size; if it were, publish no total at all
+        rows, columns, grand[0] = set(counts.index), set(counts.columns), False
+    return hidden, frozenset(rows), frozenset(columns), grand[0]

@@ -339,7 +339,8 @@ def _funder_cells(
     pool = ratings[ratings["stakeholder_id"].isin(ids)]
     empty = {"district": {}, "type": {}, "all": None}
     if pool.empty:
-        return pd.DataFrame(columns=["district_id", "type_id", "n_raters", "suppressed"]), empty
+        columns = ["district_id", "type_id", "n_raters", "score", "share_helped", "share_money"]
+        return pd.DataFrame(columns=[*columns, "median_days", "suppressed", "reason"]), empty
     sums = queries.rater_sums(session, quarter)
     sums = sums[sums["stakeholder_id"].isin(ids)].merge(
         queries.stakeholder_directory(session)[["stakeholder_id", "district_id", "type_id"]],
@@ -354,7 +355,7 @@ def _funder_cells(
     grid = frame.pivot_table(
         index="district_id", columns="type_id", values="n_raters", aggfunc="sum", fill_value=0
     )
-    hidden, withheld_rows, withheld_columns = disclosure.protect(grid, k, kept_hidden)
+    hidden, withheld_rows, withheld_columns, grand = disclosure.protect(grid, k, kept_hidden)
     flags = hidden.stack().rename("suppressed").reset_index()
     frame = frame.merge(flags, on=cell, how="left")
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
@@ -380,7 +381,7 @@ def _funder_cells(
             int(key): None if key in withheld_columns else int(value)
             for key, value in grid.sum(axis=0).items()
         },
-        "all": int(grid.to_numpy().sum()),
+        "all": int(grid.to_numpy().sum()) if grand else None,
     }
     return frame, totals
 

@@ -1,0 +1,193 @@
+"""The attacker's audit: everything an audience can download, as a linear program.
+
+For random small programmes — cells of one to four raters, months rated by different
+survivors, items answered once — the test builds the quarter's releases, collects every
+figure the staff and funder outputs show (for every filter: filters select rows of the one
+release), and then asks HiGHS for the least and greatest value of each hidden count and sum
+that is consistent with all of it. A hidden figure is protected when that range is at least
+its *protection interval*:
+
+- staff months: count range ≥ k_staff − 2 wide; sum range ≥ one rater's whole scale (100),
+  unless the published quarter itself leaves less room (all its raters scored 0 or 100);
+- funder cells: count range ≥ protection_level(k_funder) wide (6 of k = 11), with the
+  attacker told why each blank is blank (below k, or hidden to protect another).
+
+The attacker is granted the most she could know: that every survivor rated in one month
+only, so a quarter's count and sum are exactly the sums of its months'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+from sqlalchemy import delete
+
+from mis import disclosure, published, releases
+from mis.engine import Settings
+from mis.periods import Period
+from models import Alert, Answer, Comment, Rating, Release
+from models.ratings import DERIVED_TABLES
+from tests.factories import StakeholderFactory, SurvivorFactory, rate
+
+QUARTER = Period.parse("2026Q3")
+MONTHS = [dt.date(2026, 7, 1), dt.date(2026, 8, 1), dt.date(2026, 9, 1)]
+SETTINGS = Settings()
+NARROWEST: dict[str, float] = {}
+
+# One office: three months of ratings, each month 0–7 raters with a face score each.
+office = st.lists(
+    st.lists(st.sampled_from([0, 25, 50, 75, 100]), min_size=0, max_size=7),
+    min_size=3,
+    max_size=3,
+)
+PLACES = [("police", "Basanti"), ("hospital", "Basanti"), ("police", "Habra I"), ("bdo", "Habra I")]
+programme = st.lists(st.tuples(st.sampled_from(PLACES), office), min_size=2, max_size=7)
+
+
+def _clear(session) -> None:  # type: ignore[no-untyped-def]
+    for model in (Release, Alert, Comment, Answer, Rating, *DERIVED_TABLES):
+        session.execute(delete(model))
+    published.clear()
+
+
+def _seed(session, offices) -> None:  # type: ignore[no-untyped-def]
+    for (kind, block), months in offices:
+        stakeholder = StakeholderFactory(type_code=kind, block_name=block)
+        for month, scores in zip(MONTHS, months, strict=True):
+            for score in scores:
+                rate(stakeholder, SurvivorFactory(), float(score), month=month)
+    releases.build_quarter(session, QUARTER, SETTINGS, dt.date(2026, 11, 1))
+    releases.approve(session, QUARTER, None)
+
+
+def _range(c: np.ndarray, a_eq, b_eq, a_ub, b_ub, bounds) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    low = linprog(c, A_eq=a_eq, b_eq=b_eq, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+    high = linprog(-c, A_eq=a_eq, b_eq=b_eq, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+    assert low.status == 0, low.message  # the true values are feasible: never infeasible
+    return low.fun, (-high.fun if high.status == 0 else math.inf)
+
+
+def _staff_audit(session) -> list[tuple[str, float, float, float]]:  # type: ignore[no-untyped-def]
+    """(cell, count range, sum range, sum room) for every hidden stakeholder cell.
+
+    Per stakeholder the variables are n and S (raters, sum of their scores) for the quarter
+    and its three months. A shown cell fixes n and bounds S by its rounded mean; a cell with
+    no row had nobody; a hidden one has at least one rater and 0 ≤ S ≤ 100 n.
+    """
+    labels = [QUARTER.label, *(Period.month(m).label for m in MONTHS)]
+    tables = []
+    for label in labels:
+        table = published.league_table(session, Period.parse(label), SETTINGS).frame
+        tables.append(table.assign(period=label))
+    shown = pd.concat(tables)
+    found = []
+    for stakeholder_id, cells in shown.groupby("stakeholder_id"):
+        rows = {r.period: r for r in cells.itertuples()}
+        n_bounds, s_bounds, a_ub = [], [], []
+        for i, label in enumerate(labels):
+            row = rows.get(label)
+            if row is None:
+                n_bounds.append((0, 0))
+                s_bounds.append((0, 0))
+            elif not row.suppressed:
+                n = float(row.n_raters)
+                n_bounds.append((n, n))
+                s_bounds.append(
+                    (max(0, (row.mean_raw - 0.5) * n), min(100 * n, (row.mean_raw + 0.5) * n))
+                )
+            else:
+                n_bounds.append((1, None))
+                s_bounds.append((0, None))
+                a_ub.append(_unit(8, 4 + i) - 100 * _unit(8, i))  # S ≤ 100 n
+        a_eq = [
+            _unit(8, 0) - _unit(8, 1) - _unit(8, 2) - _unit(8, 3),
+            _unit(8, 4) - _unit(8, 5) - _unit(8, 6) - _unit(8, 7),
+        ]
+        bounds = n_bounds + s_bounds
+        system = (a_eq, [0.0, 0.0], a_ub or None, [0.0] * len(a_ub) or None, bounds)
+        quarter = rows.get(labels[0])
+        room = 100.0
+        if quarter is not None and not quarter.suppressed:
+            low, high = s_bounds[0]
+            room = min(room, high, 100 * n_bounds[0][0] - low)
+        for i, label in enumerate(labels):
+            row = rows.get(label)
+            if row is None or not row.suppressed:
+                continue
+            n_low, n_high = _range(_unit(8, i), *system)
+            s_low, s_high = _range(_unit(8, 4 + i), *system)
+            found.append((f"{stakeholder_id}/{label}", n_high - n_low, s_high - s_low, room))
+    return found
+
+
+def _funder_audit(session) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+    """(cell, count range) for every hidden district × type cell a funder can download."""
+    view = published.funder_summary(session, QUARTER, SETTINGS)
+    cells = view.frame.reset_index(drop=True)
+    hidden = cells[cells["suppressed"]].reset_index(drop=True)
+    if hidden.empty:
+        return []
+    size = len(hidden)
+    k = view.k
+    bounds = [((1, k - 1) if r == "few" else (k, None)) for r in hidden["reason"]]
+    a_eq, b_eq = [], []
+    margins = [("district", view.totals["district"]), ("type", view.totals["type"])]
+    for column, totals in margins:
+        for label, total in totals.items():
+            if total is None:
+                continue
+            members = hidden[column] == label
+            if not members.any():
+                continue
+            known = cells[(cells[column] == label) & ~cells["suppressed"]]["n_raters"].sum()
+            a_eq.append(members.to_numpy(dtype=float))
+            b_eq.append(float(total) - float(known))
+    if view.totals["all"] is not None:
+        a_eq.append(np.ones(size))
+        b_eq.append(float(view.totals["all"]) - float(cells["n_raters"].sum()))
+    found = []
+    for i, row in hidden.iterrows():
+        low, high = _range(_unit(size, i), a_eq or None, b_eq or None, None, None, bounds)
+        found.append((f"{row['district']}/{row['type']}", high - low))
+    return found
+
+
+def _unit(size: int, index: int) -> np.ndarray:
+    out = np.zeros(size)
+    out[index] = 1.0
+    return out
+
+
+@settings(
+    max_examples=int(os.environ.get("AWAAZ_AUDIT_EXAMPLES", "12")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(offices=programme)
+def test_no_hidden_figure_can_be_narrowed_below_its_protection_interval(app, session, offices):
+    _clear(session)
+    _seed(session, offices)
+    with app.test_request_context("/mis/"):
+        staff = _staff_audit(session)
+        funders = _funder_audit(session)
+    for cell, counts, sums, room in staff:
+        assert counts >= 1, f"{cell}: its raters can be counted exactly"
+        assert sums >= min(100.0, room) - 1e-6, f"{cell}: sum narrowed to {sums:.1f}"
+        NARROWEST["staff counts"] = min(NARROWEST.get("staff counts", math.inf), counts)
+        if room >= 100:
+            NARROWEST["staff sums"] = min(NARROWEST.get("staff sums", math.inf), sums)
+    level = disclosure.protection_level(SETTINGS.k_funder)
+    for cell, counts in funders:
+        assert counts >= level, f"{cell}: funder count narrowed to {counts:.1f}"
+        NARROWEST["funder counts"] = min(NARROWEST.get("funder counts", math.inf), counts)
+    report = os.environ.get("AWAAZ_AUDIT_REPORT")
+    if report:  # the narrowest ranges met so far, for the release notes
+        with open(report, "w") as out:
+            out.write(repr(NARROWEST) + "\n")
