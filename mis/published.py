@@ -32,25 +32,35 @@ class NotReleased(releases.ReleaseError):
     """No usable release covers the period asked for (still filling, or not approved)."""
 
 
-_tables: dict[tuple, dict] = {}
+_tables: dict[tuple, object] = {}
 _lock = threading.Lock()
 
 
-def _unpacked(session: Session, release) -> dict:  # type: ignore[no-untyped-def]
-    """A release's tables as DataFrames; a release never changes, so this is kept."""
+class _Tables(dict):
+    """A release's tables, each read from the database the first time it is asked for."""
+
+    def __init__(self, release_id: int) -> None:
+        super().__init__()
+        self.release_id = release_id
+
+    def get_table(self, session: Session, name: str):  # type: ignore[no-untyped-def]
+        if name not in self:
+            found = releases.table(session, self.release_id, name)
+            with _lock:
+                self[name] = found
+        return self[name]
+
+
+def _unpacked(session: Session, release) -> _Tables:  # type: ignore[no-untyped-def]
+    """A release's tables; a release never changes, so what was read is kept."""
     # The build time too: a rolled-back test (or a restored backup) can reuse an id.
     key = (str(session.get_bind().engine.url), release.id, release.built_at)
     with _lock:
         if key in _tables:
             return _tables[key]
-    found = {
-        name: (releases.unpack(table) if "columns" in table else table)
-        for name, table in release.tables.items()
-    }
-    with _lock:
         if len(_tables) > 64:
             _tables.clear()
-        _tables[key] = found
+        _tables[key] = found = _Tables(release.id)
     return found
 
 
@@ -94,7 +104,7 @@ def funder_release(session: Session, period: Period):  # type: ignore[no-untyped
 
 def _cells(session: Session, period: Period, settings: Settings, name: str) -> pd.DataFrame:
     tables = _unpacked(session, staff_release(session, period, settings))
-    frame = tables[name]
+    frame = tables.get_table(session, name)
     return frame[frame["period"] == period.label].copy()
 
 
@@ -145,22 +155,31 @@ def indicators(
     return _view(frame, period, settings.k_staff)
 
 
+def all_item_means(session: Session, period: Period, settings: Settings) -> pd.DataFrame:
+    """Every stakeholder's item cells with the type's mean over *shown* item cells."""
+    tables = _unpacked(session, staff_release(session, period, settings))
+    key = ("item_means", period.label)
+    if key not in tables:
+        items = _cells(session, period, settings, "items")
+        league = _cells(session, period, settings, "stakeholders")[["stakeholder_id", "type_id"]]
+        items = items.merge(league, on="stakeholder_id")
+        shown = items[~_bool(items["suppressed"])].astype({"n": float, "mean": float})
+        yardstick = (
+            shown.assign(weighted=shown["mean"] * shown["n"])
+            .groupby(["type_id", "item_code"])[["weighted", "n"]]
+            .sum()
+        )
+        yardstick = (yardstick["weighted"] / yardstick["n"]).round(0).rename("item_type_mean")
+        tables[key] = items.join(yardstick, on=["type_id", "item_code"])
+    return tables[key]
+
+
 def item_means(
     session: Session, period: Period, settings: Settings, stakeholder_id: int
 ) -> pd.DataFrame:
-    """A stakeholder's shown item means with the type's mean over shown item cells."""
-    items = _cells(session, period, settings, "items")
-    league = _cells(session, period, settings, "stakeholders")[["stakeholder_id", "type_id"]]
-    items = items.merge(league, on="stakeholder_id")
-    shown = items[~_bool(items["suppressed"])].astype({"n": float, "mean": float})
-    yardstick = (
-        shown.assign(weighted=shown["mean"] * shown["n"])
-        .groupby(["type_id", "item_code"])[["weighted", "n"]]
-        .sum()
-    )
-    yardstick = (yardstick["weighted"] / yardstick["n"]).round(0).rename("item_type_mean")
-    own = items[items["stakeholder_id"] == stakeholder_id]
-    return own.join(yardstick, on=["type_id", "item_code"])
+    """A stakeholder's item cells with the type's mean over shown item cells."""
+    items = all_item_means(session, period, settings)
+    return items[items["stakeholder_id"] == stakeholder_id].copy()
 
 
 def funnel(
@@ -186,15 +205,16 @@ def best_practice(
     table = (table or league_table(session, period, settings, scope)).frame
     shown = table[~table["suppressed"]].rename(columns={"n_raters": "n"})
     chosen = metrics.best_practice(shown, settings.k_staff).rename(columns={"n": "n_raters"})
-    strongest: dict[int, list[str]] = {}
-    for stakeholder_id in chosen["stakeholder_id"].astype(int):
-        items = item_means(session, period, settings, stakeholder_id)
-        items = items[~_bool(items["suppressed"])].assign(
-            lead=lambda f: f["mean"] - f["item_type_mean"]
-        )
-        strongest[stakeholder_id] = list(
-            items.sort_values("lead", ascending=False)["item_code"][:3]
-        )
+    items = all_item_means(session, period, settings)
+    items = items[
+        ~_bool(items["suppressed"]) & items["stakeholder_id"].isin(chosen["stakeholder_id"])
+    ]
+    leads = items.assign(lead=items["mean"] - items["item_type_mean"]).sort_values(
+        ["stakeholder_id", "lead"], ascending=[True, False]
+    )
+    strongest = {
+        int(sid): list(group["item_code"][:3]) for sid, group in leads.groupby("stakeholder_id")
+    }
     ids = chosen["stakeholder_id"].astype(int).tolist()
     comments = queries.approved_comments(session, period, ids, good_practice_only=True)
     quotes = comments.groupby("stakeholder_id")["moderated"].apply(list) if len(comments) else {}
@@ -318,7 +338,7 @@ def _names(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
 def _funder_frame(session: Session, period: Period) -> tuple[pd.DataFrame, dict, object]:
     release = funder_release(session, period)
     tables = _unpacked(session, release)
-    return tables["summary"], tables["totals"], release
+    return tables.get_table(session, "summary"), tables.get_table(session, "totals"), release
 
 
 def funder_summary(

@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Rating, Release, ReleaseStatus, Stakeholder
+from models import Rating, Release, ReleaseStatus, ReleaseTable, Stakeholder
 from models.base import utcnow
 
 from . import disclosure, metrics, queries
@@ -388,20 +388,36 @@ def _funder_cells(
 
 def _pack(frame: pd.DataFrame) -> dict:
     clean = frame.astype(object).where(frame.notna(), None)
-    return {"columns": [str(c) for c in clean.columns], "rows": clean.to_numpy().tolist()}
+    return {"columns": {str(c): clean[c].tolist() for c in clean.columns}}
 
 
+ID_COLUMNS = {"stakeholder_id", "type_id", "district_id", "block_id"}
 TEXT_COLUMNS = {"period", "grain", "reason", "signal", "dimension", "item_code"}
+
+
+def table(session: Session, release: Release | int, name: str):  # type: ignore[no-untyped-def]
+    """One stored table of a release: a DataFrame, or the dict of a funder release's totals."""
+    release_id = release if isinstance(release, int) else release.id
+    data = session.scalar(
+        select(ReleaseTable.data).where(
+            ReleaseTable.release_id == release_id, ReleaseTable.name == name
+        )
+    )
+    if data is None:
+        raise ReleaseError(f"release {release_id} has no table {name}")
+    return unpack(data) if "columns" in data else data
 
 
 def unpack(table: dict) -> pd.DataFrame:
     """A stored table as a DataFrame: numbers as floats (blank = NaN), flags as booleans."""
-    frame = pd.DataFrame(table["rows"], columns=table["columns"])
+    frame = pd.DataFrame(table["columns"])
     for column in frame.columns:
         if column == "suppressed":
             frame[column] = frame[column].fillna(True).astype(bool)
+        elif column in ID_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column]).astype("int64")
         elif column not in TEXT_COLUMNS:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
 
 
@@ -429,7 +445,7 @@ def _hidden_before(session: Session, quarter: Period) -> frozenset:
     for release in session.scalars(
         select(Release).where(Release.audience == STAFF, Release.period == quarter.label)
     ):
-        old = unpack(release.tables["stakeholders"])
+        old = table(session, release, "stakeholders")
         gone = old[old["suppressed"].astype(bool)]
         hidden |= set(gone["stakeholder_id"].astype(int).astype(str) + "/" + gone["period"])
     return frozenset(hidden)
@@ -441,7 +457,7 @@ def _funder_hidden_before(session: Session, quarter: Period) -> frozenset:
     for release in session.scalars(
         select(Release).where(Release.audience == FUNDER, Release.period == quarter.label)
     ):
-        old = unpack(release.tables["summary"])
+        old = table(session, release, "summary")
         gone = old[old["suppressed"].astype(bool)]
         hidden |= {
             (int(d), int(t)) for d, t in zip(gone["district_id"], gone["type_id"], strict=True)
@@ -461,7 +477,7 @@ def build_quarter(
     if quarter.last >= today.replace(day=1):
         raise ReleaseError(f"{quarter.label} has not ended yet: only closed periods are released")
     before = usable(session, STAFF, quarter.previous())
-    previous = unpack(before.tables["stakeholders"]) if before is not None else None
+    previous = table(session, before, "stakeholders") if before is not None else None
     stakeholders = _stakeholder_cells(
         session, quarter, settings, previous, _hidden_before(session, quarter)
     )
@@ -489,13 +505,6 @@ def build_quarter(
         status=ReleaseStatus.BUILT.value,
         k=settings.k_staff,
         built_at=now,
-        tables={
-            "stakeholders": _pack(stakeholders.drop(columns=["period_key"])),
-            "dimensions": _pack(dimensions),
-            "items": _pack(items),
-            "indicators": _pack(indicators),
-            "limits": _pack(_funnel_limits(session, quarter, stakeholders)),
-        },
     )
     funders = Release(
         audience=FUNDER,
@@ -503,7 +512,6 @@ def build_quarter(
         status=ReleaseStatus.BUILT.value,
         k=settings.k_funder,
         built_at=now,
-        tables={"summary": _pack(funder), "totals": totals},
     )
     for old in session.scalars(
         select(Release).where(
@@ -514,6 +522,22 @@ def build_quarter(
     ):
         old.status = ReleaseStatus.SUPERSEDED.value
     session.add_all([staff, funders])
+    session.flush()
+    tables = {
+        staff.id: {
+            "stakeholders": _pack(stakeholders.drop(columns=["period_key"])),
+            "dimensions": _pack(dimensions),
+            "items": _pack(items),
+            "indicators": _pack(indicators),
+            "limits": _pack(_funnel_limits(session, quarter, stakeholders)),
+        },
+        funders.id: {"summary": _pack(funder), "totals": totals},
+    }
+    session.add_all(
+        ReleaseTable(release_id=release_id, name=name, data=data)
+        for release_id, named in tables.items()
+        for name, data in named.items()
+    )
     session.flush()
     return staff, funders
 

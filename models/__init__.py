@@ -26,7 +26,7 @@ from .ratings import (
     StakeholderQuarter,
     quarter_of,
 )
-from .releases import Release, ReleaseStatus
+from .releases import Release, ReleaseStatus, ReleaseTable
 from .safeguarding import (
     Action,
     ActionKind,
@@ -77,6 +77,7 @@ __all__ = [
     "Rating",
     "Release",
     "ReleaseStatus",
+    "ReleaseTable",
     "RaterQuarter",
     "Service",
     "Setting",

@@ -46,6 +46,19 @@ class Release(Base):
     approved_at: Mapped[dt.datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     withdrawn_at: Mapped[dt.datetime | None]
-    # Every table of the release as {name: {"columns": [...], "rows": [[...], ...]}}: a few
-    # thousand small, already rounded cells. Stored whole because it is read whole.
-    tables: Mapped[dict] = mapped_column(JSON)
+
+
+class ReleaseTable(Base):
+    """One table of a release, stored by column ({column: [values]}), already rounded.
+
+    Kept apart from its release so that an output reads only the table it shows: the trend
+    over eight quarters needs eight stakeholder tables, not eight releases' item tables.
+    """
+
+    __tablename__ = "release_tables"
+
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("releases.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)

@@ -22,6 +22,7 @@ from models import (
     District,
     Rating,
     Release,
+    ReleaseTable,
     Role,
     Setting,
     Stakeholder,
@@ -118,6 +119,7 @@ def seed_demo(
 def _wipe(session: Session) -> None:
     for model in (
         *DERIVED_TABLES,
+        ReleaseTable,
         Release,
         Action,
         AlertNote,

@@ -1,9 +1,10 @@
-"""Each dashboard interaction answers within 1 s server-side at a million ratings (SPEC §6).
+"""Each dashboard interaction answers within 300 ms server-side at a million ratings, cold.
 
 Times the function behind each tab (what a Dash callback runs) on the seeded benchmark
-database, inside a real app and request context: once cold (cache emptied first) and then
-cached, best of three. The budget is asserted on cached interactions, which the issue allows;
-cold times are printed so that the first view of a new filter combination is not hidden.
+database, inside a real app and request context: once cold (the dashboard cache and the
+unpacked releases emptied first) and then cached, best of three. Every tab reads a stored
+release (mis/published.py), so the cold time is what a new filter combination costs. The
+first load of /mis/ (layout and the overview callback, through the test client) within 1.5 s.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ import pytest
 from sqlalchemy import select
 
 from awaaz import create_app
-from mis import cache
+from mis import cache, published
 from mis.dashboard import filters, tabs
 from models import District, StakeholderType
 from models.database import db
 from tests.conftest import make_config
 
 pytestmark = pytest.mark.benchmark
-BUDGET_SECONDS = 1.0
+BUDGET_SECONDS = 0.3
+FIRST_LOAD_SECONDS = 1.5
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,7 @@ def app(bench_database):
 
 def cold(function) -> float:  # type: ignore[no-untyped-def]
     cache.clear()
+    published.clear()
     started = time.perf_counter()
     function()
     return time.perf_counter() - started
@@ -58,7 +61,7 @@ INTERACTIONS = [
     "profile",
     "heatmap",
     "best",
-    "rolling-year-league",
+    "month-league",
 ]
 
 
@@ -77,18 +80,62 @@ def test_each_dashboard_interaction_answers_within_a_second(app, interaction):
         "funnel-police": lambda: tabs.funnel(session, police_only),
         "heatmap": lambda: tabs.heatmap(session, everything),
         "best": lambda: tabs.best(session, everything),
-        "rolling-year-league": lambda: tabs.league(
-            session, filters.build("2026Q3R", None, None, None, None)
+        "month-league": lambda: tabs.league(
+            session, filters.build("2026-08", None, None, None, None)
         ),
     }
     if interaction == "profile":
         rows = tabs.league_rows(session, police_only)
         busiest = int(rows.dropna(subset=["rank"]).iloc[0]["stakeholder_id"])
         calls["profile"] = lambda: tabs.profile(session, police_only, busiest)
+    calls[interaction]()  # the quarter's release is built once (by its first reader), untimed
     first = cold(calls[interaction])
     seconds = best_of_three(calls[interaction])
     print(
         f"\n[{backend}] dashboard {interaction}: cold {first * 1000:.0f} ms, "
         f"cached {seconds * 1000:.0f} ms"
     )
-    assert seconds < BUDGET_SECONDS
+    assert first < BUDGET_SECONDS
+
+
+def test_the_first_mis_load_is_quick(app):
+    """What a browser asks for when staff open /mis/: the page, the layout, the first tab."""
+    backend, flask_app = app
+    from models import User
+    from tests.factories import UserFactory
+
+    with flask_app.app_context():
+        client = flask_app.test_client()
+        # Kept between runs: the audit log refers to it, and the audit log is append-only.
+        email = "bench-staff@example.org"
+        user = db.session.scalars(select(User).filter_by(email=email)).first()
+        user = user or UserFactory(email=email, role="staff")
+        db.session.commit()
+        with flask_app.test_request_context():
+            client.post(
+                "/staff/login",
+                data={"email": user.email, "password": "a-long-test-password"},
+            )
+            cache.clear()
+            published.clear()
+            body = {
+                "output": "tab-body.children",
+                "outputs": {"id": "tab-body", "property": "children"},
+                "inputs": [
+                    {"id": "tab", "property": "value", "value": "overview"},
+                    {"id": "stakeholder", "property": "value", "value": None},
+                    {"id": "period", "property": "value", "value": "2026Q3"},
+                    {"id": "type", "property": "value", "value": None},
+                    {"id": "district", "property": "value", "value": None},
+                    {"id": "block", "property": "value", "value": None},
+                ],
+                "changedPropIds": ["tab.value"],
+                "state": [],
+            }
+            started = time.perf_counter()
+            assert client.get("/mis/").status_code == 200
+            assert client.get("/mis/_dash-layout").status_code == 200
+            assert client.post("/mis/_dash-update-component", json=body).status_code == 200
+            seconds = time.perf_counter() - started
+    print(f"\n[{backend}] first /mis/ load (page, layout, overview): {seconds * 1000:.0f} ms")
+    assert seconds < FIRST_LOAD_SECONDS

@@ -254,7 +254,7 @@ def test_a_rebuild_keeps_hidden_what_an_older_release_hid(session):
     second, _funders = releases.build_quarter(
         session, Period.parse(QUARTER), Settings(), dt.date(2026, 11, 1)
     )
-    rows = releases.unpack(second.tables["stakeholders"])
+    rows = releases.table(session, second, "stakeholders")
     assert rows[rows["grain"] == "quarter"]["suppressed"].all()
     assert first.status == "superseded"
 

@@ -32,7 +32,7 @@ from sqlalchemy import delete
 from mis import disclosure, published, releases
 from mis.engine import Settings
 from mis.periods import Period
-from models import Alert, Answer, Comment, Rating, Release
+from models import Alert, Answer, Comment, Rating, Release, ReleaseTable
 from models.ratings import DERIVED_TABLES
 from tests.factories import StakeholderFactory, SurvivorFactory, rate
 
@@ -52,7 +52,7 @@ programme = st.lists(st.tuples(st.sampled_from(PLACES), office), min_size=2, max
 
 
 def _clear(session) -> None:  # type: ignore[no-untyped-def]
-    for model in (Release, Alert, Comment, Answer, Rating, *DERIVED_TABLES):
+    for model in (ReleaseTable, Release, Alert, Comment, Answer, Rating, *DERIVED_TABLES):
         session.execute(delete(model))
     published.clear()
 

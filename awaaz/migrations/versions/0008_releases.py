@@ -26,7 +26,6 @@ def upgrade() -> None:
         sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("approved_by_id", sa.Integer(), nullable=True),
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("tables", sa.JSON(), nullable=False),
         sa.CheckConstraint("audience IN ('staff', 'funder')", name=op.f("ck_releases_audience")),
         sa.CheckConstraint(
             "status IN ('built', 'approved', 'withdrawn', 'superseded')",
@@ -38,8 +37,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_releases")),
     )
     op.create_index("ix_releases_audience_period", "releases", ["audience", "period"])
+    op.create_table(
+        "release_tables",
+        sa.Column("release_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=30), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["release_id"],
+            ["releases.id"],
+            name=op.f("fk_release_tables_release_id_releases"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("release_id", "name", name=op.f("pk_release_tables")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("release_tables")
     op.drop_index("ix_releases_audience_period", table_name="releases")
     op.drop_table("releases")
