@@ -158,7 +158,13 @@ def league_rows(session: Session, filters: Filters) -> pd.DataFrame:
     ]
     table["change"] = [_arrow(c) for c in table["change"]]
     table["score"] = table["score"].round(0)
-    too_few = _("fewer than %(k)s", k=filters.settings.k_staff)
+    # A month's row is also hidden when another month of its quarter had too few raters
+    # (docs/privacy.md), so for months the grid does not claim "fewer than k".
+    too_few = (
+        _("hidden")
+        if filters.period.grain is Grain.MONTH
+        else _("fewer than %(k)s", k=filters.settings.k_staff)
+    )
     table["n_raters"] = [str(int(n)) if pd.notna(n) else too_few for n in table["n_raters"]]
     for column in GRID_COLUMNS:
         if column not in table:
@@ -199,6 +205,19 @@ def league(session: Session, filters: Filters) -> list:
             placeholder=_("Search the table"),
             debounce=True,
             className="search",
+        ),
+        *(
+            [
+                how_to_read(
+                    _(
+                        "In a month, a stakeholder's figures are hidden when fewer than %(k)s "
+                        "survivors rated it in that month or in another month of its quarter.",
+                        k=filters.settings.k_staff,
+                    )
+                )
+            ]
+            if filters.period.grain is Grain.MONTH
+            else []
         ),
         how_to_read(
             _(
