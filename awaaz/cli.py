@@ -248,6 +248,7 @@ def report_command(period: str, lang: str, audience: str, out: str) -> None:
     """Write the quarterly MIS report as a PDF."""
     from mis.periods import Period, PeriodError
     from mis.privacy import PrivacyError
+    from mis.releases import ReleaseError
     from mis.report import build_report
     from mis.views import settings
 
@@ -257,6 +258,8 @@ def report_command(period: str, lang: str, audience: str, out: str) -> None:
             pdf = build_report(db.session, chosen, lang, audience, settings())
     except (PeriodError, PrivacyError) as error:
         raise click.UsageError(str(error)) from None
+    except ReleaseError as error:  # a quarter still filling, or not approved for funders
+        raise click.ClickException(str(error)) from None
     with open(out, "wb") as handle:
         handle.write(pdf)
     record(

@@ -25,14 +25,17 @@ LEAGUE_COLUMNS = [
     "rank_high",
     "change",
     "suppressed",
+    "released",
 ]
-FUNDER_COLUMNS = ["period", *FUNDER_SUMMARY_COLUMNS, "suppressed"]
+FUNDER_COLUMNS = ["period", *FUNDER_SUMMARY_COLUMNS, "suppressed", "released"]
 ALL = "(all)"
 
 
-def league_table_frame(view: StaffView) -> pd.DataFrame:
+def league_table_frame(view: StaffView, released: str = "") -> pd.DataFrame:
+    """The league table as exported; `released` is the day its release was made."""
     frame = require_staff(view).frame.copy()
     frame["period"] = view.period.label
+    frame["released"] = released
     for column in ("score", "score_low", "score_high", "change"):
         frame[column] = frame[column].round(1)
     for column in ("rank", "rank_low", "rank_high", "n_raters"):
@@ -41,7 +44,7 @@ def league_table_frame(view: StaffView) -> pd.DataFrame:
     return frame[LEAGUE_COLUMNS]
 
 
-def funder_summary_frame(view: FunderView) -> pd.DataFrame:
+def funder_summary_frame(view: FunderView, released: str = "") -> pd.DataFrame:
     """The district × type cells, then the published totals (withheld totals stay empty)."""
     view = require_funder(view)
     cells = view.frame.copy()
@@ -56,6 +59,7 @@ def funder_summary_frame(view: FunderView) -> pd.DataFrame:
     ]
     frame = pd.concat([cells, pd.DataFrame(extra)], ignore_index=True)
     frame["period"] = view.period.label
+    frame["released"] = released
     frame["n_raters"] = pd.to_numeric(frame["n_raters"]).astype("Int64")
     for column in ("score", "share_helped", "share_money"):
         if column in frame:

@@ -53,6 +53,12 @@ def requested_period(audience: str = "staff") -> Period:
     return period
 
 
+def released_on(period: Period, audience: str) -> str:
+    """The day the release behind a download was made (a column of every export)."""
+    note = published.release_note(db.session, period, audience)
+    return note["built_at"].date().isoformat() if note else ""
+
+
 def read(function, *args):  # type: ignore[no-untyped-def]
     """Call a `published` function; a period without a usable release is a plain 404."""
     try:
@@ -106,7 +112,8 @@ def export_league_table(fmt: str):
     """The league table for a period, with optional type and district."""
     period = requested_period()
     view = read(published.league_table, period, settings(), requested_scope())
-    return _download(exports.league_table_frame(view), "league-table", fmt, period)
+    frame = exports.league_table_frame(view, released_on(period, "staff"))
+    return _download(frame, "league-table", fmt, period)
 
 
 @bp.get("/export/funder-summary.<any(csv, xlsx):fmt>")
@@ -118,7 +125,8 @@ def export_funder_summary(fmt: str):
             Response("funder summaries are by quarter (e.g. 2026Q3)\n", 400, mimetype="text/plain")
         )
     view = read(published.funder_summary, period, settings(), requested_scope())
-    return _download(exports.funder_summary_frame(view), "funder-summary", fmt, period)
+    frame = exports.funder_summary_frame(view, released_on(period, "funder"))
+    return _download(frame, "funder-summary", fmt, period)
 
 
 def _pdf(audience: str):  # type: ignore[no-untyped-def]

@@ -130,6 +130,7 @@ class LeagueRow(BaseModel):
 
 class LeagueTable(BaseModel):
     period: str
+    released: str = Field(description="the day the release these figures come from was made")
     k: int
     rows: list[LeagueRow]
 
@@ -147,6 +148,7 @@ class FunderRow(BaseModel):
 
 class FunderSummary(BaseModel):
     period: str
+    released: str = Field(description="the day the release these figures come from was made")
     k: int
     rows: list[FunderRow]
 

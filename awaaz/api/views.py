@@ -293,6 +293,11 @@ def _released(function, period: Period, *args):  # type: ignore[no-untyped-def]
         raise Invalid([("period", str(error))]) from None
 
 
+def _released_on(period: Period, audience: str) -> str:
+    note = published.release_note(db.session, period, audience)
+    return note["built_at"].date().isoformat() if note else ""
+
+
 def _clean(value):  # type: ignore[no-untyped-def]
     """pandas' missing values as JSON null; numpy numbers as plain ones."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -330,7 +335,11 @@ def league_table():
     columns = list(schemas.LeagueRow.model_fields)
     rows = [schemas.LeagueRow.model_validate(r) for r in _rows(frame, columns)]
     _audited("league-table", period)
-    return _json(schemas.LeagueTable(period=period.label, k=settings.k_staff, rows=rows))
+    released = _released_on(period, "staff")
+    body = schemas.LeagueTable(
+        period=period.label, released=released, k=settings.k_staff, rows=rows
+    )
+    return _json(body)
 
 
 @bp.get("/funder-summary")
@@ -347,7 +356,11 @@ def funder_summary():
     frame = frame.assign(suppressed=frame["suppressed"].fillna(False).astype(bool))
     rows = [schemas.FunderRow.model_validate(r) for r in _rows(frame, columns)]
     _audited("funder-summary", period)
-    return _json(schemas.FunderSummary(period=period.label, k=settings.k_funder, rows=rows))
+    released = _released_on(period, "funder")
+    body = schemas.FunderSummary(
+        period=period.label, released=released, k=settings.k_funder, rows=rows
+    )
+    return _json(body)
 
 
 @bp.get("/openapi.json")
