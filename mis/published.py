@@ -15,10 +15,11 @@ import threading
 
 import numpy as np
 import pandas as pd
+from flask import g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Release, ReleaseStatus
+from models import Release, ReleaseStatus, ReleaseTable
 
 from . import metrics, queries, releases
 from .disclosure import QUARTER
@@ -51,6 +52,26 @@ class _Tables(dict):
         return self[name]
 
 
+def preload(session: Session, audience: str, quarters: list[Period], name: str) -> None:
+    """Read one table of several quarters' releases in one query (a trend reads eight)."""
+    wanted = [releases.usable(session, audience, q) for q in quarters]
+    missing = {}
+    for release in filter(None, wanted):
+        tables = _unpacked(session, release)
+        if name not in tables:
+            missing[release.id] = tables
+    if not missing:
+        return
+    rows = session.execute(
+        select(ReleaseTable.release_id, ReleaseTable.data).where(
+            ReleaseTable.release_id.in_(missing), ReleaseTable.name == name
+        )
+    )
+    for release_id, data in rows:
+        with _lock:
+            missing[release_id][name] = releases.unpack(data) if "columns" in data else data
+
+
 def _unpacked(session: Session, release) -> _Tables:  # type: ignore[no-untyped-def]
     """A release's tables; a release never changes, so what was read is kept."""
     # The build time too: a rolled-back test (or a restored backup) can reuse an id.
@@ -67,6 +88,17 @@ def _unpacked(session: Session, release) -> _Tables:  # type: ignore[no-untyped-
 def clear() -> None:
     with _lock:
         _tables.clear()
+
+
+def _directory(session: Session, scope: Scope = EVERYWHERE) -> pd.DataFrame:
+    """Stakeholder names and places, read once per request (an overview reads eight quarters);
+    never kept longer, so a renamed stakeholder shows its new name on the next page."""
+    if not has_request_context():
+        return queries.stakeholder_directory(session, scope)
+    memo = g.setdefault("awaaz_directory", {})
+    if scope not in memo:
+        memo[scope] = queries.stakeholder_directory(session, scope)
+    return memo[scope]
 
 
 def released_quarter(period: Period) -> Period:
@@ -120,7 +152,7 @@ def league_table(
     session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     cells = _cells(session, period, settings, "stakeholders")
-    directory = queries.stakeholder_directory(session, scope)
+    directory = _directory(session, scope)
     frame = cells.drop(columns=["type_id"]).merge(directory, on="stakeholder_id")
     frame["suppressed"] = _bool(frame["suppressed"])
     frame["type_variance"] = np.nan  # never released: see docs/privacy.md
@@ -137,7 +169,7 @@ def dimension_scores(
     session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     cells = _cells(session, period, settings, "dimensions")
-    ids = queries.stakeholder_directory(session, scope)[["stakeholder_id", "type_id"]]
+    ids = _directory(session, scope)[["stakeholder_id", "type_id"]]
     frame = cells.merge(ids, on="stakeholder_id")
     frame["suppressed"] = _bool(frame["suppressed"])
     return _view(frame, period, settings.k_staff)
@@ -147,7 +179,7 @@ def indicators(
     session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
 ) -> StaffView:
     cells = _cells(session, period, settings, "indicators")
-    ids = queries.stakeholder_directory(session, scope)[["stakeholder_id"]]
+    ids = _directory(session, scope)[["stakeholder_id"]]
     frame = cells.merge(ids, on="stakeholder_id")
     league = _cells(session, period, settings, "stakeholders")[["stakeholder_id", "n_raters"]]
     frame = frame.merge(league, on="stakeholder_id", how="left")
@@ -268,7 +300,9 @@ def trend(
 ) -> StaffView:
     """Mean score per released quarter and type, from each quarter's shown cells."""
     parts = []
-    for quarter in released_quarter(period).last_quarters(quarters):
+    span = released_quarter(period).last_quarters(quarters)
+    preload(session, releases.STAFF, span, "stakeholders")
+    for quarter in span:
         try:
             table = league_table(session, quarter, settings, scope).frame
         except releases.ReleaseError:
@@ -326,7 +360,7 @@ def overview(
 
 
 def _names(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
-    directory = queries.stakeholder_directory(session)
+    directory = _directory(session)
     types = directory.drop_duplicates("type_id").set_index("type_id")["type"]
     districts = directory.drop_duplicates("district_id").set_index("district_id")["district"]
     return frame.assign(
@@ -355,7 +389,7 @@ def funder_summary(
     for column in FUNDER_SUMMARY_COLUMNS:
         if column not in frame:
             frame[column] = np.nan
-    directory = queries.stakeholder_directory(session)
+    directory = _directory(session)
     district_names = directory.drop_duplicates("district_id").set_index("district_id")["district"]
     type_names = directory.drop_duplicates("type_id").set_index("type_id")["type"]
     shown_totals = {
@@ -411,7 +445,7 @@ def funder_trend(
                 }
             )
     frame = pd.DataFrame(rows, columns=["quarter", "type_id", "n_raters", "score", "suppressed"])
-    directory = queries.stakeholder_directory(session)
+    directory = _directory(session)
     types = directory.drop_duplicates("type_id").set_index("type_id")["type"]
     frame["type"] = frame["type_id"].map(types)
     if scope.type_id is not None:

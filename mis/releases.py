@@ -410,15 +410,17 @@ def table(session: Session, release: Release | int, name: str):  # type: ignore[
 
 def unpack(table: dict) -> pd.DataFrame:
     """A stored table as a DataFrame: numbers as floats (blank = NaN), flags as booleans."""
-    frame = pd.DataFrame(table["columns"])
-    for column in frame.columns:
-        if column == "suppressed":
-            frame[column] = frame[column].fillna(True).astype(bool)
+    columns = {}
+    for column, values in table["columns"].items():
+        if column == "suppressed":  # a blank flag reads as hidden: fail closed
+            columns[column] = np.array([True if v is None else bool(v) for v in values], bool)
         elif column in ID_COLUMNS:
-            frame[column] = pd.to_numeric(frame[column]).astype("int64")
-        elif column not in TEXT_COLUMNS:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    return frame
+            columns[column] = np.array(values, dtype="int64")
+        elif column in TEXT_COLUMNS:
+            columns[column] = pd.Series(values, dtype=object)
+        else:
+            columns[column] = np.array([np.nan if v is None else v for v in values], float)
+    return pd.DataFrame(columns)
 
 
 def usable(session: Session, audience: str, period: Period) -> Release | None:

@@ -419,6 +419,7 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
         return [html.P(_("Choose a stakeholder above, or click a row of the league table."))]
     own = queries.EVERYWHERE  # scores are relative to the whole programme's type means
     history = []
+    published.preload(session, "staff", filters.period.last_quarters(8), "stakeholders")
     for quarter in filters.period.last_quarters(8):
         try:
             table = _cached("league_table", session, quarter, filters.settings, own).frame
