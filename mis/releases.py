@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Rating, Release, ReleaseStatus, ReleaseTable, Stakeholder
+from models import RaterQuarter, Rating, Release, ReleaseStatus, ReleaseTable, Stakeholder
 from models.base import utcnow
 
 from . import disclosure, metrics, queries
@@ -80,7 +80,8 @@ class ReleaseError(RuntimeError):
 
 def closed_quarters(session: Session, today: dt.date) -> list[Period]:
     """Quarters with ratings that ended before `today`'s month began, oldest first."""
-    found = session.scalars(select(Rating.quarter).distinct())
+    # rater_quarters has a row per rater and quarter: far fewer than ratings to scan.
+    found = session.scalars(select(RaterQuarter.quarter).distinct())
     quarters = sorted(Period.quarter(q // 10, q % 10) for q in found)
     return [q for q in quarters if q.last < today.replace(day=1)]
 

@@ -78,8 +78,15 @@ def test_a_type_nobody_rated_gives_an_empty_table_not_an_error(session, app, cho
     from mis.periods import Period
     from mis.queries import Scope
 
+    from mis import published
+
     view = engine.league_table(session, Period.parse("2019Q1"), chosen.settings, Scope())
     assert view.frame.empty and "rank" in view.frame
     with app.test_request_context("/mis/"):
+        # A quarter nobody rated has no release (nothing is built for it): the callback
+        # answers "no figures for this period yet" instead of a table.
         empty = filters.build("2019Q1", None, None, None, None)
-        assert tabs.league(session, empty)
+        with pytest.raises(published.NotReleased):
+            tabs.league(session, empty)
+        hospital = filters.build("2026Q3", 5, 2, None, None)
+        assert tabs.league(session, hospital)
