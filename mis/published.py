@@ -15,7 +15,7 @@ import threading
 
 import numpy as np
 import pandas as pd
-from flask import g, has_request_context
+from flask import has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -95,7 +95,8 @@ def _directory(session: Session, scope: Scope = EVERYWHERE) -> pd.DataFrame:
     never kept longer, so a renamed stakeholder shows its new name on the next page."""
     if not has_request_context():
         return queries.stakeholder_directory(session, scope)
-    memo = g.setdefault("awaaz_directory", {})
+    # On the request itself, not `g`: an app context (and its `g`) can outlive a request.
+    memo = request.environ.setdefault("awaaz.directory", {})
     if scope not in memo:
         memo[scope] = queries.stakeholder_directory(session, scope)
     return memo[scope]

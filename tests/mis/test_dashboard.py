@@ -74,11 +74,9 @@ def test_the_default_period_is_the_last_finished_quarter(session, app, chosen):
 
 
 def test_a_type_nobody_rated_gives_an_empty_table_not_an_error(session, app, chosen):
-    from mis import engine
+    from mis import engine, published
     from mis.periods import Period
     from mis.queries import Scope
-
-    from mis import published
 
     view = engine.league_table(session, Period.parse("2019Q1"), chosen.settings, Scope())
     assert view.frame.empty and "rank" in view.frame

@@ -41,12 +41,12 @@ MONTHS = [dt.date(2026, 7, 1), dt.date(2026, 8, 1), dt.date(2026, 9, 1)]
 SETTINGS = Settings()
 NARROWEST: dict[str, float] = {}
 
-# One office: three months of ratings, each month 0–7 raters with a face score each.
-office = st.lists(
-    st.lists(st.sampled_from([0, 25, 50, 75, 100]), min_size=0, max_size=7),
-    min_size=3,
-    max_size=3,
+# One office: three months of ratings, each month 0–7 raters with a face score each and,
+# now and then, an answer to "did they ask you for money?" (often a single one).
+rating = st.tuples(
+    st.sampled_from([0, 25, 50, 75, 100]), st.sampled_from([None, None, True, False])
 )
+office = st.lists(st.lists(rating, min_size=0, max_size=7), min_size=3, max_size=3)
 PLACES = [("police", "Basanti"), ("hospital", "Basanti"), ("police", "Habra I"), ("bdo", "Habra I")]
 programme = st.lists(st.tuples(st.sampled_from(PLACES), office), min_size=2, max_size=7)
 
@@ -61,8 +61,8 @@ def _seed(session, offices) -> None:  # type: ignore[no-untyped-def]
     for (kind, block), months in offices:
         stakeholder = StakeholderFactory(type_code=kind, block_name=block)
         for month, scores in zip(MONTHS, months, strict=True):
-            for score in scores:
-                rate(stakeholder, SurvivorFactory(), float(score), month=month)
+            for score, money in scores:
+                rate(stakeholder, SurvivorFactory(), float(score), month=month, asked_money=money)
     releases.build_quarter(session, QUARTER, SETTINGS, dt.date(2026, 11, 1))
     releases.approve(session, QUARTER, None)
 
@@ -74,19 +74,32 @@ def _range(c: np.ndarray, a_eq, b_eq, a_ub, b_ub, bounds) -> tuple[float, float]
     return low.fun, (-high.fun if high.status == 0 else math.inf)
 
 
-def _staff_audit(session) -> list[tuple[str, float, float, float]]:  # type: ignore[no-untyped-def]
+# What staff read, as (output, count column, value column, scale, rounding of the value):
+# scores are whole numbers on 0–100; "asked for money" a share in whole percents of 0–1.
+FIGURES = {
+    "scores": ("league_table", "n_raters", "mean_raw", 100.0, 0.5),
+    "money": ("indicators", "n_money", "share_money", 1.0, 0.005),
+}
+
+
+def _staff_audit(session, figure: str) -> list[tuple[str, float, float, float]]:  # type: ignore[no-untyped-def]
     """(cell, count range, sum range, sum room) for every hidden stakeholder cell.
 
-    Per stakeholder the variables are n and S (raters, sum of their scores) for the quarter
-    and its three months. A shown cell fixes n and bounds S by its rounded mean; a cell with
-    no row had nobody; a hidden one has at least one rater and 0 ≤ S ≤ 100 n.
+    Per stakeholder the variables are n and S (survivors, sum of their values) for the
+    quarter and its three months. A shown cell fixes n and bounds S by its rounded mean; a
+    cell with no row or no count had nobody; a hidden one has at least one and 0 ≤ S ≤ top·n.
     """
+    output, count, value, top, rounding = FIGURES[figure]
     labels = [QUARTER.label, *(Period.month(m).label for m in MONTHS)]
     tables = []
     for label in labels:
-        table = published.league_table(session, Period.parse(label), SETTINGS).frame
+        table = getattr(published, output)(session, Period.parse(label), SETTINGS).frame
+        if figure == "money":  # a blank share is hidden; a row with no answers had nobody
+            table = table.assign(suppressed=table[value].isna())
+            table = table[table[count].notna() | table["suppressed"]]
         tables.append(table.assign(period=label))
     shown = pd.concat(tables)
+    shown = shown.rename(columns={count: "n_raters", value: "mean_raw"})
     found = []
     for stakeholder_id, cells in shown.groupby("stakeholder_id"):
         rows = {r.period: r for r in cells.itertuples()}
@@ -99,13 +112,12 @@ def _staff_audit(session) -> list[tuple[str, float, float, float]]:  # type: ign
             elif not row.suppressed:
                 n = float(row.n_raters)
                 n_bounds.append((n, n))
-                s_bounds.append(
-                    (max(0, (row.mean_raw - 0.5) * n), min(100 * n, (row.mean_raw + 0.5) * n))
-                )
+                low, high = (row.mean_raw - rounding) * n, (row.mean_raw + rounding) * n
+                s_bounds.append((max(0, low), min(top * n, high)))
             else:
                 n_bounds.append((1, None))
                 s_bounds.append((0, None))
-                a_ub.append(_unit(8, 4 + i) - 100 * _unit(8, i))  # S ≤ 100 n
+                a_ub.append(_unit(8, 4 + i) - top * _unit(8, i))  # S ≤ top · n
         a_eq = [
             _unit(8, 0) - _unit(8, 1) - _unit(8, 2) - _unit(8, 3),
             _unit(8, 4) - _unit(8, 5) - _unit(8, 6) - _unit(8, 7),
@@ -113,10 +125,10 @@ def _staff_audit(session) -> list[tuple[str, float, float, float]]:  # type: ign
         bounds = n_bounds + s_bounds
         system = (a_eq, [0.0, 0.0], a_ub or None, [0.0] * len(a_ub) or None, bounds)
         quarter = rows.get(labels[0])
-        room = 100.0
+        room = top
         if quarter is not None and not quarter.suppressed:
             low, high = s_bounds[0]
-            room = min(room, high, 100 * n_bounds[0][0] - low)
+            room = min(room, high, top * n_bounds[0][0] - low)
         for i, label in enumerate(labels):
             row = rows.get(label)
             if row is None or not row.suppressed:
@@ -175,14 +187,17 @@ def test_no_hidden_figure_can_be_narrowed_below_its_protection_interval(app, ses
     _clear(session)
     _seed(session, offices)
     with app.test_request_context("/mis/"):
-        staff = _staff_audit(session)
+        staff = {figure: _staff_audit(session, figure) for figure in FIGURES}
         funders = _funder_audit(session)
-    for cell, counts, sums, room in staff:
-        assert counts >= 1, f"{cell}: its raters can be counted exactly"
-        assert sums >= min(100.0, room) - 1e-6, f"{cell}: sum narrowed to {sums:.1f}"
-        NARROWEST["staff counts"] = min(NARROWEST.get("staff counts", math.inf), counts)
-        if room >= 100:
-            NARROWEST["staff sums"] = min(NARROWEST.get("staff sums", math.inf), sums)
+    for figure, found in staff.items():
+        top = FIGURES[figure][3]
+        for cell, counts, sums, room in found:
+            assert counts >= 1, f"{figure} {cell}: its survivors can be counted exactly"
+            assert sums >= min(top, room) - 1e-6, f"{figure} {cell}: narrowed to {sums:.2f}"
+            key = f"staff {figure}"
+            NARROWEST[f"{key} counts"] = min(NARROWEST.get(f"{key} counts", math.inf), counts)
+            if room >= top:
+                NARROWEST[f"{key} sums"] = min(NARROWEST.get(f"{key} sums", math.inf), sums)
     level = disclosure.protection_level(SETTINGS.k_funder)
     for cell, counts in funders:
         assert counts >= level, f"{cell}: funder count narrowed to {counts:.1f}"
