@@ -48,45 +48,35 @@ def _changed(action: str, period: Period, message) -> object:  # type: ignore[no
     return redirect(url_for(".index"), 303)
 
 
-@bp.post("/<period>/build")
-def build(period: str):
-    """Build (or rebuild, after late paper forms) a closed quarter's two releases."""
+def _build(quarter: Period) -> None:
+    settings = Settings.from_config(current_app.config, db.session)
+    releases.build_quarter(db.session, quarter, settings)
+
+
+# What each button does, and what the admin reads after it.
+CHANGES = {
+    "build": (_build, _l("Built. The funder release waits for approval.")),
+    "approve": (
+        lambda quarter: releases.approve(db.session, quarter, current_user.id),
+        _l("Approved: funders now see this quarter."),
+    ),
+    "withdraw": (
+        lambda quarter: releases.withdraw(db.session, quarter),
+        _l("Withdrawn: funders no longer see this quarter."),
+    ),
+}
+
+
+@bp.post("/<period>/<any(build, approve, withdraw):change>")
+def change(period: str, change: str):
+    """Build (or rebuild, after late paper forms), approve or withdraw a quarter's releases."""
     if not FlaskForm().validate_on_submit():
         abort(400)
     quarter = _period(period)
+    act, message = CHANGES[change]
     try:
-        releases.build_quarter(
-            db.session, quarter, Settings.from_config(current_app.config, db.session)
-        )
+        act(quarter)
     except releases.ReleaseError as error:
         flash(str(error))
         return redirect(url_for(".index"), 303)
-    return _changed("release.build", quarter, _l("Built. The funder release waits for approval."))
-
-
-@bp.post("/<period>/approve")
-def approve(period: str):
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    quarter = _period(period)
-    try:
-        releases.approve(db.session, quarter, current_user.id)
-    except releases.ReleaseError as error:
-        flash(str(error))
-        return redirect(url_for(".index"), 303)
-    return _changed("release.approve", quarter, _l("Approved: funders now see this quarter."))
-
-
-@bp.post("/<period>/withdraw")
-def withdraw(period: str):
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    quarter = _period(period)
-    try:
-        releases.withdraw(db.session, quarter)
-    except releases.ReleaseError as error:
-        flash(str(error))
-        return redirect(url_for(".index"), 303)
-    return _changed(
-        "release.withdraw", quarter, _l("Withdrawn: funders no longer see this quarter.")
-    )
+    return _changed(f"release.{change}", quarter, message)

@@ -516,14 +516,7 @@ def build_quarter(
         k=settings.k_funder,
         built_at=now,
     )
-    for old in session.scalars(
-        select(Release).where(
-            Release.audience == STAFF,
-            Release.period == quarter.label,
-            Release.status == ReleaseStatus.BUILT.value,
-        )
-    ):
-        old.status = ReleaseStatus.SUPERSEDED.value
+    _supersede(session, STAFF, quarter, ReleaseStatus.BUILT)
     session.add_all([staff, funders])
     session.flush()
     tables = {
@@ -543,6 +536,18 @@ def build_quarter(
     )
     session.flush()
     return staff, funders
+
+
+def _supersede(session: Session, audience: str, period: Period, status: ReleaseStatus) -> None:
+    """Mark the audience's releases of `period` in `status` as replaced by a newer one."""
+    for old in session.scalars(
+        select(Release).where(
+            Release.audience == audience,
+            Release.period == period.label,
+            Release.status == status.value,
+        )
+    ):
+        old.status = ReleaseStatus.SUPERSEDED.value
 
 
 def build_due(session: Session, settings: Settings, today: dt.date | None = None) -> list[Release]:
@@ -572,14 +577,7 @@ def approve(session: Session, period: Period, user_id: int | None) -> Release:
     """Approve the newest built funder release of a quarter; an older approved one is
     superseded at the same moment, so funders never see two patterns for one quarter."""
     release = _funder_release(session, period, ReleaseStatus.BUILT.value)
-    for old in session.scalars(
-        select(Release).where(
-            Release.audience == FUNDER,
-            Release.period == period.label,
-            Release.status == ReleaseStatus.APPROVED.value,
-        )
-    ):
-        old.status = ReleaseStatus.SUPERSEDED.value
+    _supersede(session, FUNDER, period, ReleaseStatus.APPROVED)
     release.status = ReleaseStatus.APPROVED.value
     release.approved_at = utcnow()
     release.approved_by_id = user_id

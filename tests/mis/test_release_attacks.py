@@ -18,6 +18,7 @@ from mis import releases
 from mis.periods import Period
 from models import District, Rating, Role, StakeholderType
 from models.ratings import rebuild_derived
+from tests.dash import tab_request
 from tests.factories import StakeholderFactory, SurvivorFactory, UserFactory, rate
 
 QUARTER = "2026Q3"
@@ -37,20 +38,7 @@ def _rate(office, score, raters, month=AUGUST, **columns):  # type: ignore[no-un
 
 def dash(client, tab, period=QUARTER, type_id=None, district=None):  # type: ignore[no-untyped-def]
     """The dashboard's own JSON feed for one tab and filter, as the browser asks for it."""
-    body = {
-        "output": "tab-body.children",
-        "outputs": {"id": "tab-body", "property": "children"},
-        "inputs": [
-            {"id": "tab", "property": "value", "value": tab},
-            {"id": "stakeholder", "property": "value", "value": None},
-            {"id": "period", "property": "value", "value": period},
-            {"id": "type", "property": "value", "value": type_id},
-            {"id": "district", "property": "value", "value": district},
-            {"id": "block", "property": "value", "value": None},
-        ],
-        "changedPropIds": ["tab.value"],
-        "state": [],
-    }
+    body = tab_request(tab, period, type_id, district)
     response = client.post("/mis/_dash-update-component", json=body)
     assert response.status_code == 200
     return json.dumps(response.get_json(), sort_keys=True)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from awaaz.demo import seed_demo
 from models import AuditEvent, Role
 from tests.conftest import CODE_KEY
+from tests.dash import tab_request
 from tests.factories import UserFactory
 
 PERIOD = "2026Q3"
@@ -146,20 +147,7 @@ def test_the_dash_app_answers_a_signed_in_staff_member(client, auth, programme):
     layout = client.get("/mis/_dash-layout")
     assert layout.status_code == 200
     assert PERIOD in layout.get_data(as_text=True)
-    body = {
-        "output": "tab-body.children",
-        "outputs": {"id": "tab-body", "property": "children"},
-        "inputs": [
-            {"id": "tab", "property": "value", "value": "league"},
-            {"id": "stakeholder", "property": "value", "value": None},
-            {"id": "period", "property": "value", "value": PERIOD},
-            {"id": "type", "property": "value", "value": None},
-            {"id": "district", "property": "value", "value": None},
-            {"id": "block", "property": "value", "value": None},
-        ],
-        "changedPropIds": ["tab.value"],
-        "state": [],
-    }
+    body = tab_request("league", PERIOD)
     response = client.post("/mis/_dash-update-component", json=body)
     assert response.status_code == 200
     assert "league-grid" in json.dumps(response.get_json())
