@@ -115,7 +115,7 @@ def staff_release(session: Session, period: Period, settings: Settings):  # type
     """The staff release holding `period`, built now if its quarter has closed and none was."""
     quarter = released_quarter(period)
     release = releases.usable(session, releases.STAFF, quarter)
-    if release is None and quarter in releases.closed_quarters(session, dt.date.today()):
+    if release is None and releases.closed_with_ratings(session, quarter, dt.date.today()):
         # A period closes at midnight; the first reader after that builds its release (once:
         # a second reader finds it). `awaaz release build` does the same from a timer.
         releases.build_quarter(session, quarter, settings)

@@ -86,6 +86,14 @@ def closed_quarters(session: Session, today: dt.date) -> list[Period]:
     return [q for q in quarters if q.last < today.replace(day=1)]
 
 
+def closed_with_ratings(session: Session, quarter: Period, today: dt.date) -> bool:
+    """Whether `quarter` has ended and anyone rated in it (one indexed look-up)."""
+    if quarter.last >= today.replace(day=1):
+        return False
+    found = select(RaterQuarter.quarter).where(RaterQuarter.quarter == quarter.quarters()[0])
+    return session.scalar(found.limit(1)) is not None
+
+
 def _months(quarter: Period) -> list[Period]:
     out = [Period.month(quarter.last)]
     while len(out) < 3:
