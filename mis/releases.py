@@ -168,16 +168,8 @@ def _indicators_by_period(ratings: pd.DataFrame, quarter: Period) -> pd.DataFram
     return _indicator_cells(both, ["stakeholder_id", "grain", "period"])
 
 
-def _blank(frame: pd.DataFrame, shown: pd.Series, columns: list[str]) -> pd.DataFrame:
-    out = frame.copy()
-    for column in columns:
-        if column in out:
-            out[column] = out[column].astype(float).where(shown)
-    return out
-
-
 def _scored(cells: pd.DataFrame, shown: pd.Series, m: float, by: str) -> pd.DataFrame:
-    """Shrunk scores, intervals and ranks computed over the shown cells of each period."""
+    """Shrunk scores and intervals, each period's type means taken over its shown cells."""
     visible = cells[shown]
     if visible.empty:
         return pd.DataFrame(columns=["key"])
