@@ -26,7 +26,7 @@ from .privacy import complementary_suppression
 
 QUARTER, MONTH = "quarter", "month"
 SCORE_COLUMNS = ("score", "score_low", "score_high", "mean_raw", "previous_score", "change")
-SHARE_COLUMNS = ("share_helped", "share_partly", "share_money")
+SHARE_COLUMNS = ("share_helped", "share_partly", "share_money", "share_full", "share_not")
 
 
 def time_linked(cells: pd.DataFrame, keys: list[str], k: int, count: str = "n") -> pd.Series:
@@ -126,7 +126,10 @@ def protection_level(k: int) -> int:
 
 
 def protect(
-    counts: pd.DataFrame, k: int, kept_hidden: frozenset = frozenset()
+    counts: pd.DataFrame,
+    k: int,
+    kept_hidden: frozenset = frozenset(),
+    column_totals: bool = True,
 ) -> tuple[pd.DataFrame, frozenset, frozenset, bool]:
     """Hide cells of a rows × columns table of counts until every hidden cell is protected.
 
@@ -137,21 +140,31 @@ def protect(
     to hide, the totals of that cell's lines are withheld. Cells in `kept_hidden` (row and
     column labels that an earlier release of the same period hid) stay hidden. Returns
     (hidden, withheld rows, withheld columns, whether the grand total may be published).
+
+    With `column_totals=False` (services: a row's total is known from the league table, and no
+    column total is published) the attacker has only the row totals and no legend, and no
+    total is ever withheld: only cells are hidden.
     """
-    decision = complementary_suppression(counts, k)
-    hidden = decision.hidden.copy()
+    if column_totals:
+        decision = complementary_suppression(counts, k)
+        hidden = decision.hidden.copy()
+        rows, columns = set(decision.withheld_rows), set(decision.withheld_columns)
+    else:  # the LP below does all the work: start from the primary cells
+        primary = counts.to_numpy(dtype=float)
+        hidden = pd.DataFrame((primary > 0) & (primary < k), counts.index, counts.columns)
+        rows, columns = set(), set()
     for row, column in kept_hidden:
         if row in hidden.index and column in hidden.columns:
             hidden.loc[row, column] = bool(counts.loc[row, column] > 0)
-    rows, columns = set(decision.withheld_rows), set(decision.withheld_columns)
     n = counts.to_numpy(dtype=float)
     level = protection_level(k)
-    grand = [True]
+    grand = [column_totals]
+    legend = k if column_totals else None
 
     def narrowest(mask: np.ndarray) -> tuple[float, tuple[int, int] | None]:
         row_known = np.array([label not in rows for label in counts.index])
-        col_known = np.array([label not in columns for label in counts.columns])
-        found = feasible_ranges(n, mask, row_known, col_known, k, grand[0])
+        col_known = np.array([column_totals and label not in columns for label in counts.columns])
+        found = feasible_ranges(n, mask, row_known, col_known, legend, grand[0])
         if not found:
             return np.inf, None
         r, c, low, high = min(found, key=lambda x: x[3] - x[2])
@@ -179,6 +192,8 @@ def protect(
         if best is not None and best[0] > width:
             hidden.iat[best[1][0], best[1][1]] = True
             continue
+        if not column_totals:
+            break  # row totals come from the league table: they cannot be withheld
         if counts.index[r] in rows and counts.columns[c] in columns:
             grand[0] = False  # its lines are withheld already: the grand total goes too
         rows.add(counts.index[r])

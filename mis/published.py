@@ -227,6 +227,22 @@ def funnel(
     return _view(points, period, settings.k_staff), limits
 
 
+def services(
+    session: Session, period: Period, settings: Settings, scope: Scope = EVERYWHERE
+) -> StaffView:
+    """Service × type × district for a quarter: shares of requests fully, partly and not met
+    and median days, from shown stakeholders' ratings; a filter selects rows."""
+    if period.grain is not Grain.QUARTER:
+        raise PeriodError("services are released by quarter (e.g. 2026Q3)")
+    tables = _unpacked(session, staff_release(session, period, settings))
+    frame = tables.get_table(session, "services")
+    if scope.type_id is not None:
+        frame = frame[frame["type_id"] == scope.type_id]
+    if scope.district_id is not None:
+        frame = frame[frame["district_id"] == scope.district_id]
+    return _view(frame.copy(), period, settings.k_staff)
+
+
 def best_practice(
     session: Session,
     period: Period,

@@ -25,7 +25,16 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import RaterQuarter, Rating, Release, ReleaseStatus, ReleaseTable, Stakeholder
+from models import (
+    Answer,
+    Item,
+    RaterQuarter,
+    Rating,
+    Release,
+    ReleaseStatus,
+    ReleaseTable,
+    Stakeholder,
+)
 from models.base import utcnow
 
 from . import disclosure, metrics, queries
@@ -111,19 +120,29 @@ def _stack(parts: list[tuple[str, Period, pd.DataFrame]]) -> pd.DataFrame:
 
 
 def _ratings(session: Session, quarter: Period) -> pd.DataFrame:
-    """The quarter's ratings, narrow: who, whom, when and the indicator answers."""
+    """The quarter's ratings, narrow: who, whom, when, for which service, and the indicator
+    answers ("got the help": 100 yes, 50 partly, 0 no)."""
+    helped = (
+        select(Answer.rating_id, Answer.normalised.label("got_help"))
+        .join(Item, Item.id == Answer.item_id)
+        .where(Item.code == "helped")
+        .subquery()
+    )
     statement = (
         select(
             Rating.stakeholder_id,
             Rating.survivor_id,
+            Rating.service_id,
             Rating.month,
             Rating.fully_helped,
             Rating.asked_money,
             Rating.days_taken,
+            helped.c.got_help,
             Stakeholder.type_id,
             Stakeholder.district_id,
         )
         .join(Stakeholder, Stakeholder.id == Rating.stakeholder_id)
+        .outerjoin(helped, helped.c.rating_id == Rating.id)
         .where(Rating.quarter == quarter.quarters()[0])
     )
     frame = queries._frame(session, statement)
@@ -326,6 +345,62 @@ def _staff_indicator_cells(
     return disclosure.coarsen(cells)
 
 
+SERVICE_COLUMNS = [
+    "service_id",
+    "type_id",
+    "district_id",
+    "n_raters",
+    "share_full",
+    "share_partly",
+    "share_not",
+    "median_days",
+    "suppressed",
+    "reason",
+]
+
+
+def _service_cells(
+    ratings: pd.DataFrame, stakeholders: pd.DataFrame, k: int, kept_hidden: frozenset
+) -> pd.DataFrame:
+    """Service × type × district for the quarter, from the shown stakeholders' ratings only.
+
+    Within a type and district the services partition ratings that the league table already
+    counts (its shown stakeholders' raters), so that total is known to staff: the cells of one
+    row are protected together (`disclosure.protect` with the row totals known and no column
+    totals), as well as below k on their own.
+    """
+    shown = stakeholders[(stakeholders["grain"] == QUARTER) & ~stakeholders["suppressed"]]
+    pool = ratings[ratings["stakeholder_id"].isin(set(shown["stakeholder_id"].astype(int)))]
+    if pool.empty:
+        return pd.DataFrame(columns=SERVICE_COLUMNS)
+    keys = ["type_id", "district_id", "service_id"]
+    grouped = pool.groupby(keys)
+    answered = pool[pool["got_help"].notna()].groupby(keys)["got_help"]
+    frame = pd.DataFrame(
+        {
+            "n_raters": grouped["survivor_id"].nunique(),
+            "share_full": answered.apply(lambda v: (v >= 100).mean()),
+            "share_partly": answered.apply(lambda v: ((v > 0) & (v < 100)).mean()),
+            "share_not": answered.apply(lambda v: (v <= 0).mean()),
+            "median_days": pool[pool["days_taken"].notna()].groupby(keys)["days_taken"].median(),
+        }
+    ).reset_index()
+    frame["row"] = list(zip(frame["type_id"], frame["district_id"], strict=True))
+    grid = frame.pivot_table(
+        index="row", columns="service_id", values="n_raters", aggfunc="sum", fill_value=0
+    )
+    hidden, _rows, _columns, _grand = disclosure.protect(grid, k, kept_hidden, column_totals=False)
+    flags = hidden.stack().rename("suppressed").reset_index()
+    frame = frame.merge(flags, on=["row", "service_id"], how="left")
+    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
+    # No reason is stored: the protection above assumes the attacker is not told which blank
+    # is below k and which hides another.
+    frame["reason"] = ""
+    for column in ("n_raters", "share_full", "share_partly", "share_not", "median_days"):
+        frame[column] = frame[column].astype(float).where(~frame["suppressed"])
+    return disclosure.coarsen(frame[SERVICE_COLUMNS])
+
+
 def _funder_cells(
     ratings: pd.DataFrame,
     stakeholders: pd.DataFrame,
@@ -392,7 +467,7 @@ def _pack(frame: pd.DataFrame) -> dict:
     return {"columns": {str(c): clean[c].tolist() for c in clean.columns}}
 
 
-ID_COLUMNS = {"stakeholder_id", "type_id", "district_id", "block_id"}
+ID_COLUMNS = {"stakeholder_id", "type_id", "district_id", "block_id", "service_id"}
 TEXT_COLUMNS = {"period", "grain", "reason", "signal", "dimension", "item_code"}
 
 
@@ -454,6 +529,22 @@ def _hidden_before(session: Session, quarter: Period) -> frozenset:
     return frozenset(hidden)
 
 
+def _services_hidden_before(session: Session, quarter: Period) -> frozenset:
+    """((type_id, district_id), service_id) cells an earlier staff release of the quarter hid."""
+    hidden: set = set()
+    for release in session.scalars(
+        select(Release).where(Release.audience == STAFF, Release.period == quarter.label)
+    ):
+        try:
+            old = table(session, release, "services")
+        except ReleaseError:
+            continue
+        gone = old[old["suppressed"]]
+        rows = zip(gone["type_id"], gone["district_id"], gone["service_id"], strict=True)
+        hidden |= {((int(t), int(d)), int(s)) for t, d, s in rows}
+    return frozenset(hidden)
+
+
 def _funder_hidden_before(session: Session, quarter: Period) -> frozenset:
     """(district_id, type_id) cells that an earlier funder release of the quarter hid."""
     hidden: set[tuple[int, int]] = set()
@@ -493,6 +584,9 @@ def build_quarter(
     dimensions = _dimension_cells(session, quarter, settings, stakeholders)
     items = _item_cells(session, quarter, settings, stakeholders)
     indicators = _staff_indicator_cells(ratings, quarter, settings, stakeholders)
+    services = _service_cells(
+        ratings, stakeholders, settings.k_staff, _services_hidden_before(session, quarter)
+    )
     funder, totals = _funder_cells(
         ratings,
         stakeholders,
@@ -525,6 +619,7 @@ def build_quarter(
             "dimensions": _pack(dimensions),
             "items": _pack(items),
             "indicators": _pack(indicators),
+            "services": _pack(services),
             "limits": _pack(_funnel_limits(session, quarter, stakeholders)),
         },
         funders.id: {"summary": _pack(funder), "totals": totals},

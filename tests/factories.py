@@ -120,6 +120,7 @@ def rate(
     survivor: Survivor,
     score: float,
     month: dt.date = dt.date(2026, 8, 1),
+    service_code: str = "safety",
     **columns,
 ) -> Rating:  # type: ignore[no-untyped-def]
     """A rating with a given derived score, for engine tests (the write path has its own)."""
@@ -129,7 +130,7 @@ def rate(
         client_uuid=uuid.uuid4(),
         survivor=survivor,
         stakeholder=stakeholder,
-        service=_one(Service, code="safety"),
+        service=_one(Service, code=service_code),
         questionnaire=db.session.scalars(
             select(Questionnaire).filter_by(type_id=stakeholder.type_id, active=True)
         ).one(),

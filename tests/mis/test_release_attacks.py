@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
@@ -260,3 +261,24 @@ def _numbers(text: str) -> list[str]:
     import re
 
     return re.findall(r"(?<![\w.])-?\d+\.\d+", text)
+
+
+def test_services_never_leave_one_small_cell_alone_in_a_row(session):
+    """Services split ratings the league table already counts: within a type and district,
+    one hidden service could be found as the shown stakeholders' total minus the others."""
+    from mis import disclosure, published
+    from mis.engine import Settings
+
+    office = StakeholderFactory()
+    for _ in range(9):
+        rate(office, SurvivorFactory(), 70, month=AUGUST, service_code="documents")
+    for _ in range(3):
+        rate(office, SurvivorFactory(), 20, month=AUGUST, service_code="compensation")
+    _build(session)
+    cells = published.services(session, Period.parse(QUARTER), Settings()).frame
+    assert len(cells) == 2 and cells["suppressed"].all()  # the three, and the nine with them
+    assert cells["n_raters"].isna().all() and cells["share_full"].isna().all()
+    # The attacker's view of the row: its total (12) from the league table, both cells blank.
+    grid = np.array([[9.0, 3.0]])
+    found = disclosure.feasible_ranges(grid, grid > 0, np.array([True]), np.array([False, False]))
+    assert min(high - low for _r, _c, low, high in found) >= disclosure.protection_level(5)
