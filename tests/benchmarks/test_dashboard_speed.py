@@ -3,7 +3,7 @@
 Times the function behind each tab (what a Dash callback runs) on the seeded benchmark
 database, inside a real app and request context: once cold (the dashboard cache and the
 unpacked releases emptied first) and then cached, best of three. Every tab reads a stored
-release (mis/published.py), so the cold time is what a new filter combination costs. The
+release (mis/published/), so the cold time is what a new filter combination costs. The
 first load of /mis/ (layout and the overview callback, through the test client) within 1.5 s.
 """
 
