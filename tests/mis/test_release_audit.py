@@ -57,14 +57,25 @@ def _clear(session) -> None:  # type: ignore[no-untyped-def]
     published.clear()
 
 
-def _seed(session, offices) -> None:  # type: ignore[no-untyped-def]
+def _seed(session, offices) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Store the programme and release it; return the true counts ("scores 7/2026-08": 3),
+    which only the audit itself reads, to know which hidden cells are below k."""
+    truth: dict[str, int] = {}
     for (kind, block), months in offices:
         stakeholder = StakeholderFactory(type_code=kind, block_name=block)
         for month, scores in zip(MONTHS, months, strict=True):
             for score, money in scores:
                 rate(stakeholder, SurvivorFactory(), float(score), month=month, asked_money=money)
+            for figure, n in (
+                ("scores", len(scores)),
+                ("money", sum(m is not None for _s, m in scores)),
+            ):
+                for label in (Period.month(month).label, QUARTER.label):
+                    key = f"{figure} {stakeholder.id}/{label}"
+                    truth[key] = truth.get(key, 0) + n
     releases.build_quarter(session, QUARTER, SETTINGS, dt.date(2026, 11, 1))
     releases.approve(session, QUARTER, None)
+    return truth
 
 
 def _range(c: np.ndarray, a_eq, b_eq, a_ub, b_ub, bounds) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -139,8 +150,8 @@ def _staff_audit(session, figure: str) -> list[tuple[str, float, float, float]]:
     return found
 
 
-def _funder_audit(session) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
-    """(cell, count range) for every hidden district × type cell a funder can download."""
+def _funder_audit(session) -> list[tuple[str, float, str]]:  # type: ignore[no-untyped-def]
+    """(cell, count range, reason) for every hidden district × type cell a funder can see."""
     view = published.funder_summary(session, QUARTER, SETTINGS)
     cells = view.frame.reset_index(drop=True)
     hidden = cells[cells["suppressed"]].reset_index(drop=True)
@@ -167,7 +178,7 @@ def _funder_audit(session) -> list[tuple[str, float]]:  # type: ignore[no-untype
     found = []
     for i, row in hidden.iterrows():
         low, high = _range(_unit(size, i), a_eq or None, b_eq or None, None, None, bounds)
-        found.append((f"{row['district']}/{row['type']}", high - low))
+        found.append((f"{row['district']}/{row['type']}", high - low, row["reason"]))
     return found
 
 
@@ -185,13 +196,17 @@ def _unit(size: int, index: int) -> np.ndarray:
 @given(offices=programme)
 def test_no_hidden_figure_can_be_narrowed_below_its_protection_interval(app, session, offices):
     _clear(session)
-    _seed(session, offices)
+    truth = _seed(session, offices)
     with app.test_request_context("/mis/"):
         staff = {figure: _staff_audit(session, figure) for figure in FIGURES}
         funders = _funder_audit(session)
     for figure, found in staff.items():
         top = FIGURES[figure][3]
         for cell, counts, sums, room in found:
+            # Protection is owed to cells below k; a cell hidden only to protect another may
+            # be worked out (Tau-Argus and the literature alike), since k survivors stand in it.
+            if truth.get(f"{figure} {cell}", 0) >= SETTINGS.k_staff:
+                continue
             assert counts >= 1, f"{figure} {cell}: its survivors can be counted exactly"
             assert sums >= min(top, room) - 1e-6, f"{figure} {cell}: narrowed to {sums:.2f}"
             key = f"staff {figure}"
@@ -199,7 +214,9 @@ def test_no_hidden_figure_can_be_narrowed_below_its_protection_interval(app, ses
             if room >= top:
                 NARROWEST[f"{key} sums"] = min(NARROWEST.get(f"{key} sums", math.inf), sums)
     level = disclosure.protection_level(SETTINGS.k_funder)
-    for cell, counts in funders:
+    for cell, counts, reason in funders:
+        if reason != "few":
+            continue  # hidden to protect another: at least k_funder survivors stand in it
         assert counts >= level, f"{cell}: funder count narrowed to {counts:.1f}"
         NARROWEST["funder counts"] = min(NARROWEST.get("funder counts", math.inf), counts)
     report = os.environ.get("AWAAZ_AUDIT_REPORT")
