@@ -14,10 +14,16 @@ from ..queries import EVERYWHERE, Scope
 from .reading import flags, funder_release, stakeholders_in, unpacked
 
 
-def _names(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+def _place_names(session: Session) -> tuple[pd.Series, pd.Series]:
+    """Type codes by type id, district names by district id."""
     directory = stakeholders_in(session)
     types = directory.drop_duplicates("type_id").set_index("type_id")["type"]
     districts = directory.drop_duplicates("district_id").set_index("district_id")["district"]
+    return types, districts
+
+
+def _names(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    types, districts = _place_names(session)
     return frame.assign(
         type=frame["type_id"].astype(int).map(types),
         district=frame["district_id"].astype(int).map(districts),
@@ -44,9 +50,7 @@ def funder_summary(
     for column in FUNDER_SUMMARY_COLUMNS:
         if column not in frame:
             frame[column] = np.nan
-    directory = stakeholders_in(session)
-    district_names = directory.drop_duplicates("district_id").set_index("district_id")["district"]
-    type_names = directory.drop_duplicates("type_id").set_index("type_id")["type"]
+    type_names, district_names = _place_names(session)
     shown_totals = {
         "district": {
             district_names.get(int(key), key): value
@@ -60,14 +64,13 @@ def funder_summary(
         },
         "all": totals.get("all"),
     }
-    view = FunderView(
+    return FunderView(
         _frozen(frame[[*FUNDER_SUMMARY_COLUMNS, "suppressed", "reason"]]),
         Audience.FUNDER,
         period,
         release.k,
         shown_totals,
     )
-    return view
 
 
 def funder_trend(
@@ -85,7 +88,6 @@ def funder_trend(
             summary, totals, _release = _funder_frame(session, quarter)
         except releases.ReleaseError:
             continue
-        summary = _names(session, summary) if len(summary) else summary
         for type_id, total in totals.get("type", {}).items():
             cells = summary[(summary["type_id"] == int(type_id)) & ~flags(summary["suppressed"])]
             n = cells["n_raters"].astype(float)
@@ -100,9 +102,7 @@ def funder_trend(
                 }
             )
     frame = pd.DataFrame(rows, columns=["quarter", "type_id", "n_raters", "score", "suppressed"])
-    directory = stakeholders_in(session)
-    types = directory.drop_duplicates("type_id").set_index("type_id")["type"]
-    frame["type"] = frame["type_id"].map(types)
+    frame["type"] = frame["type_id"].map(_place_names(session)[0])
     if scope.type_id is not None:
         frame = frame[frame["type_id"] == scope.type_id]
     return FunderView(_frozen(frame), Audience.FUNDER, period, settings.k_funder, None)
