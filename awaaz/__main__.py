@@ -1,5 +1,5 @@
 """`python -m awaaz` runs the `awaaz` command line."""
 
-from .cli import main
+from awaaz.app.cli import main
 
 main()

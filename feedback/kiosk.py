@@ -59,7 +59,7 @@ def clear_site_data(*kinds: str) -> str:
 
     A kiosk tablet keeps ratings finished offline in IndexedDB until the server has them;
     clearing "storage" there would destroy them. They are sealed for the server
-    (awaaz/sealing.py), so keeping them tells the next person nothing.
+    (awaaz/security/sealing.py), so keeping them tells the next person nothing.
     """
     wanted = ["cache", *kinds]
     if kiosk_district() is None:

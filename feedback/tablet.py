@@ -3,7 +3,7 @@
 `/<lang>/tablet` is one page whose script (static/tablet.js) walks the same steps as the
 ordinary pages — code, whom, which one, what help and when, the questions — from a pack of
 the tablet's district (stakeholders, services, questionnaires, words) that the service worker
-keeps. A finished rating is sealed for the server at once (awaaz/sealing.py), kept in
+keeps. A finished rating is sealed for the server at once (awaaz/security/sealing.py), kept in
 IndexedDB, and sent with its UUID whenever the network is there; it leaves the tablet only
 when the server has answered for it. The ordinary pages stay for phones and for no script.
 """

@@ -99,7 +99,7 @@ def ratings_of(session: Session, quarter: Period) -> pd.DataFrame:
         .outerjoin(helped, helped.c.rating_id == Rating.id)
         .where(Rating.quarter == quarter.quarters()[0])
     )
-    frame = queries._frame(session, statement)
+    frame = queries.to_frame(session, statement)
     frame["month_label"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
     return frame
 

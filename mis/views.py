@@ -1,6 +1,6 @@
 """MIS downloads: CSV and XLSX exports (and the quarterly report). Every download is audited.
 
-Who may reach these routes is decided by the shell's access table (awaaz/access.py); these
+Who may reach these routes is decided by the shell's access table (awaaz/security/access.py); these
 views only parse parameters, ask the engine and serialise what the privacy module released.
 """
 

@@ -15,7 +15,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 
-from awaaz import create_app, migrate
+from awaaz import create_app
+from awaaz.ops import migrate
 from feedback.limits import limiter
 from mis import cache as mis_cache
 from models.database import db

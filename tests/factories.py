@@ -9,7 +9,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy import select
 
-from awaaz.passwords import hash_password
+from awaaz.security.passwords import hash_password
 from feedback.services import Submission
 from models import (
     Block,

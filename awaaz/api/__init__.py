@@ -1,5 +1,5 @@
 """The JSON API (`/api/v1/`) and its OpenAPI 3.1 document; see docs/api.md."""
 
-from .views import bp
+from awaaz.api.views import bp
 
 __all__ = ["bp"]

@@ -7,7 +7,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from . import schemas
+from awaaz.api import schemas
 
 REF = "#/components/schemas/{model}"
 BODIES = [
@@ -76,146 +76,174 @@ def _parameters(model: type[BaseModel], defs: dict) -> list[dict]:
     ]
 
 
+# One function per path, each as its route declares it (tests/awaaz/test_api.py checks that
+# the routes and these paths name the same operations).
+def _submit_rating(components: dict) -> dict:
+    return {
+        "post": {
+            "operationId": "submitRating",
+            "summary": "Submit one rating (idempotent on client_uuid)",
+            "security": DEVICE,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref(schemas.RatingIn)}},
+            },
+            "parameters": _parameters(schemas.Query, components),
+            "responses": {
+                "201": _linked(
+                    _json(schemas.RatingOut, "Stored."),
+                    SendItAgain={
+                        "operationId": "submitRating",
+                        "description": "A resend after a lost answer: 200, nothing new.",
+                        "requestBody": "$request.body",
+                        "x-schemathesis": {"merge_body": False},
+                    },
+                ),
+                "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
+                **_errors(400, 401, 403, 409, 422, 429),
+            },
+        }
+    }
+
+
+def _submit_sealed(components: dict) -> dict:
+    return {
+        "post": {
+            "operationId": "submitSealedRating",
+            "summary": "A rating sealed by an offline kiosk tablet (idempotent)",
+            "description": (
+                "For the survivor app's offline tablet: needs the kiosk cookie and the "
+                "header `X-Awaaz-Tablet: 1`. The sealed body opens to a RatingIn."
+            ),
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref(schemas.SealedRating)}},
+            },
+            "parameters": _parameters(schemas.Query, components),
+            "responses": {
+                "201": _json(schemas.RatingOut, "Stored."),
+                "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
+                **_errors(400, 403, 409, 422, 429),
+            },
+        }
+    }
+
+
+def _list_stakeholders(components: dict) -> dict:
+    return {
+        "get": {
+            "operationId": "listStakeholders",
+            "summary": "Active stakeholders of a district, block and type",
+            "security": DEVICE + SIGNED_IN,
+            "parameters": _parameters(schemas.StakeholderQuery, components),
+            "responses": {
+                "200": _linked(
+                    _json(schemas.StakeholderList, "Up to 500, by name."),
+                    QuestionnaireForIt={
+                        "operationId": "getQuestionnaire",
+                        "parameters": {"path.type_code": f"{FIRST_STAKEHOLDER}/type"},
+                    },
+                    RateIt={
+                        "operationId": "submitRating",
+                        "requestBody": {"stakeholder_id": f"{FIRST_STAKEHOLDER}/id"},
+                    },
+                    ItsBlock={
+                        "operationId": "listStakeholders",
+                        "parameters": {
+                            "query.district": f"{FIRST_STAKEHOLDER}/district_id",
+                            "query.block": f"{FIRST_STAKEHOLDER}/block_id",
+                        },
+                    },
+                ),
+                **_errors(401, 403, 422),
+            },
+        }
+    }
+
+
+def _get_questionnaire(components: dict) -> dict:
+    return {
+        "get": {
+            "operationId": "getQuestionnaire",
+            "summary": "The active questionnaire of a stakeholder type, in a language",
+            "security": DEVICE + SIGNED_IN,
+            "parameters": [
+                {
+                    "name": "type_code",
+                    "in": "path",
+                    "required": True,
+                    "schema": {
+                        "type": "string",
+                        "maxLength": 40,
+                        "examples": ["police", "hospital", "bdo"],
+                    },
+                },
+                *_parameters(schemas.Query, components),
+            ],
+            "responses": {
+                "200": _json(schemas.QuestionnaireOut, "The questionnaire."),
+                **_errors(401, 403, 404, 422),
+            },
+        }
+    }
+
+
+def _league_table(components: dict) -> dict:
+    return {
+        "get": {
+            "operationId": "getLeagueTable",
+            "summary": "League table (staff): figures on fewer than k_staff raters are null",
+            "security": SIGNED_IN,
+            "parameters": _parameters(schemas.PeriodQuery, components),
+            "responses": {
+                "200": _linked(
+                    _json(schemas.LeagueTable, "The league table."),
+                    SameType={
+                        "operationId": "listStakeholders",
+                        "parameters": {"query.type": f"{FIRST_ROW}/type"},
+                    },
+                    QuestionnaireOfTheType={
+                        "operationId": "getQuestionnaire",
+                        "parameters": {"path.type_code": f"{FIRST_ROW}/type"},
+                    },
+                ),
+                **_errors(401, 403, 404, 422),
+            },
+        }
+    }
+
+
+def _funder_summary(components: dict) -> dict:
+    return {
+        "get": {
+            "operationId": "getFunderSummary",
+            "summary": "District × type summary (funders): k_funder, secondary suppression",
+            "security": SIGNED_IN,
+            "parameters": _parameters(schemas.PeriodQuery, components),
+            "responses": {
+                "200": _json(schemas.FunderSummary, "The summary."),
+                **_errors(401, 403, 404, 422),
+            },
+        }
+    }
+
+
+PATHS = {
+    "/ratings": _submit_rating,
+    "/tablet/ratings": _submit_sealed,
+    "/stakeholders": _list_stakeholders,
+    "/questionnaires/{type_code}": _get_questionnaire,
+    "/league-table": _league_table,
+    "/funder-summary": _funder_summary,
+}
+
+
 @cache
 def document(base: str = "/api/v1") -> dict:
     _, top = models_json_schema([(m, "validation") for m in BODIES], ref_template=REF)
     components = top.get("$defs", {})
     # Responses are serialised from the same models; their output schema equals the input one.
-    period = _parameters(schemas.PeriodQuery, components)
-    paths = {
-        f"{base}/ratings": {
-            "post": {
-                "operationId": "submitRating",
-                "summary": "Submit one rating (idempotent on client_uuid)",
-                "security": DEVICE,
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": _ref(schemas.RatingIn)}},
-                },
-                "parameters": _parameters(schemas.Query, components),
-                "responses": {
-                    "201": _linked(
-                        _json(schemas.RatingOut, "Stored."),
-                        SendItAgain={
-                            "operationId": "submitRating",
-                            "description": "A resend after a lost answer: 200, nothing new.",
-                            "requestBody": "$request.body",
-                            "x-schemathesis": {"merge_body": False},
-                        },
-                    ),
-                    "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
-                    **_errors(400, 401, 403, 409, 422, 429),
-                },
-            }
-        },
-        f"{base}/tablet/ratings": {
-            "post": {
-                "operationId": "submitSealedRating",
-                "summary": "A rating sealed by an offline kiosk tablet (idempotent)",
-                "description": (
-                    "For the survivor app's offline tablet: needs the kiosk cookie and the "
-                    "header `X-Awaaz-Tablet: 1`. The sealed body opens to a RatingIn."
-                ),
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": _ref(schemas.SealedRating)}},
-                },
-                "parameters": _parameters(schemas.Query, components),
-                "responses": {
-                    "201": _json(schemas.RatingOut, "Stored."),
-                    "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
-                    **_errors(400, 403, 409, 422, 429),
-                },
-            }
-        },
-        f"{base}/stakeholders": {
-            "get": {
-                "operationId": "listStakeholders",
-                "summary": "Active stakeholders of a district, block and type",
-                "security": DEVICE + SIGNED_IN,
-                "parameters": _parameters(schemas.StakeholderQuery, components),
-                "responses": {
-                    "200": _linked(
-                        _json(schemas.StakeholderList, "Up to 500, by name."),
-                        QuestionnaireForIt={
-                            "operationId": "getQuestionnaire",
-                            "parameters": {"path.type_code": f"{FIRST_STAKEHOLDER}/type"},
-                        },
-                        RateIt={
-                            "operationId": "submitRating",
-                            "requestBody": {"stakeholder_id": f"{FIRST_STAKEHOLDER}/id"},
-                        },
-                        ItsBlock={
-                            "operationId": "listStakeholders",
-                            "parameters": {
-                                "query.district": f"{FIRST_STAKEHOLDER}/district_id",
-                                "query.block": f"{FIRST_STAKEHOLDER}/block_id",
-                            },
-                        },
-                    ),
-                    **_errors(401, 403, 422),
-                },
-            }
-        },
-        f"{base}/questionnaires/{{type_code}}": {
-            "get": {
-                "operationId": "getQuestionnaire",
-                "summary": "The active questionnaire of a stakeholder type, in a language",
-                "security": DEVICE + SIGNED_IN,
-                "parameters": [
-                    {
-                        "name": "type_code",
-                        "in": "path",
-                        "required": True,
-                        "schema": {
-                            "type": "string",
-                            "maxLength": 40,
-                            "examples": ["police", "hospital", "bdo"],
-                        },
-                    },
-                    *_parameters(schemas.Query, components),
-                ],
-                "responses": {
-                    "200": _json(schemas.QuestionnaireOut, "The questionnaire."),
-                    **_errors(401, 403, 404, 422),
-                },
-            }
-        },
-        f"{base}/league-table": {
-            "get": {
-                "operationId": "getLeagueTable",
-                "summary": "League table (staff): figures on fewer than k_staff raters are null",
-                "security": SIGNED_IN,
-                "parameters": period,
-                "responses": {
-                    "200": _linked(
-                        _json(schemas.LeagueTable, "The league table."),
-                        SameType={
-                            "operationId": "listStakeholders",
-                            "parameters": {"query.type": f"{FIRST_ROW}/type"},
-                        },
-                        QuestionnaireOfTheType={
-                            "operationId": "getQuestionnaire",
-                            "parameters": {"path.type_code": f"{FIRST_ROW}/type"},
-                        },
-                    ),
-                    **_errors(401, 403, 404, 422),
-                },
-            }
-        },
-        f"{base}/funder-summary": {
-            "get": {
-                "operationId": "getFunderSummary",
-                "summary": "District × type summary (funders): k_funder, secondary suppression",
-                "security": SIGNED_IN,
-                "parameters": period,
-                "responses": {
-                    "200": _json(schemas.FunderSummary, "The summary."),
-                    **_errors(401, 403, 404, 422),
-                },
-            }
-        },
-    }
+    paths = {base + path: build(components) for path, build in PATHS.items()}
     return {
         "openapi": "3.1.0",
         "info": {

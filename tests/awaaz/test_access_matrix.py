@@ -1,4 +1,4 @@
-"""Every route × every role, walked against the access table in awaaz/access.py.
+"""Every route × every role, walked against the access table in awaaz/security/access.py.
 
 The table is the data; this test is the proof that the running app follows it: each route is
 requested as each role (nobody, a survivor with her code entered, field worker, staff,
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from awaaz import access
-from awaaz.devices import issue_token
+from awaaz.security import access
+from awaaz.security.devices import issue_token
 from models import Role
 from tests.factories import StakeholderFactory, SurvivorFactory, UserFactory, district
 

@@ -8,8 +8,9 @@ import logging
 
 import pytest
 
-from awaaz import access, logs
-from awaaz.auth import SIGN_IN_LIMITS
+from awaaz.app import logs
+from awaaz.security import access
+from awaaz.security.auth import SIGN_IN_LIMITS
 from models import Role
 from tests.awaaz.test_access_matrix import routes, url_for_rule
 from tests.factories import UserFactory
@@ -38,7 +39,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(app, client, session, 
     assert len(posts) > 10
     for rule in posts:
         if rule.rule.endswith("_dash-update-component"):
-            continue  # JSON callbacks, read-only; see awaaz._exempt_dash_callbacks
+            continue  # JSON callbacks, read-only; see awaaz.app.factory._exempt_dash_callbacks
         response = client.post(
             url_for_rule(rule, ids), data={"email": "x", "code": "x", "count": 1}
         )

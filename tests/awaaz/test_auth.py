@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from awaaz.auth import MAX_FAILURES
+from awaaz.security.auth import MAX_FAILURES
 from models import AuditEvent, Role
 from tests.factories import UserFactory
 

@@ -11,9 +11,10 @@ import urllib.request
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from awaaz import create_app, migrate
-from awaaz.demo import DEMO_PASSWORD, seed_demo
-from awaaz.passwords import verify_password
+from awaaz import create_app
+from awaaz.ops import migrate
+from awaaz.ops.demo import DEMO_PASSWORD, seed_demo
+from awaaz.security.passwords import verify_password
 from models import Answer, AuditEvent, Rating, Survivor, User
 from models.codes import hash_code, normalise_code
 from models.database import db

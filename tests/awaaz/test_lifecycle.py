@@ -9,8 +9,9 @@ import hashlib
 import pytest
 from sqlalchemy import create_engine, select
 
-from awaaz import create_app, lifecycle, migrate
-from awaaz.demo import seed_demo
+from awaaz import create_app
+from awaaz.ops import lifecycle, migrate
+from awaaz.ops.demo import seed_demo
 from models import AuditEvent, Base, Comment, Rating, StakeholderQuarter
 from models import settings as programme
 from models.database import db

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from awaaz import migrate
+from awaaz.ops import migrate
 from models import Base
 from tests.conftest import POSTGRES_URL
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from awaaz.redaction import MARK, registry_pattern, suggest
+from awaaz.console.redaction import MARK, registry_pattern, suggest
 from feedback.services import submit_rating
 from mis import engine
 from mis.dashboard import filters, tabs

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from awaaz import sessions
+from awaaz.security import sessions
 from models import Role, StaffSession, User
 from tests.factories import UserFactory
 

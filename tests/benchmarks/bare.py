@@ -24,6 +24,6 @@ def make_app() -> Flask:
 
 
 if __name__ == "__main__":
-    from awaaz.server import run
+    from awaaz.app.server import run
 
     run("127.0.0.1", int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), factory=make_app)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from dash.development.base_component import Component
 
-from awaaz.demo import seed_demo
+from awaaz.ops.demo import seed_demo
 from mis.dashboard import filters, tabs
 from tests.conftest import CODE_KEY
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from awaaz.demo import seed_demo
+from awaaz.ops.demo import seed_demo
 from models import AuditEvent, Role
 from tests.conftest import CODE_KEY
 from tests.dash import tab_request

@@ -1,0 +1,93 @@
+"""Configuration from AWAAZ_* environment variables (SPEC §5), with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from limits import parse_many
+
+from awaaz.security.sealing import instance_key
+from feedback.limits import DEFAULT_WRONG_CODE_LIMITS
+
+
+class ConfigError(RuntimeError):
+    """A setting is present but unusable; the message says which and why."""
+
+
+def _int_setting(name: str, default: int, minimum: int = 1) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _instance_secret(instance_path: Path, filename: str) -> str:
+    """Read a secret kept in the instance folder, creating it (owner-only) on first use."""
+    path = instance_path / filename
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _limits_setting(name: str, default: str) -> str:
+    """Rate limits in Flask-Limiter's notation, checked now rather than on the first request."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be limits such as '5 per minute;20 per hour', not {raw!r}"
+        ) from None
+    return raw
+
+
+def database_url(instance_path: Path) -> str:
+    return os.environ.get("AWAAZ_DATABASE_URL") or f"sqlite:///{instance_path / 'awaaz.sqlite3'}"
+
+
+def engine_config(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"url": url}
+    return {"url": url, "pool_pre_ping": True}
+
+
+def from_environment(instance_path: Path) -> dict[str, Any]:
+    """Settings for a real run. Tests pass their own mapping to create_app instead."""
+    url = database_url(instance_path)
+    return {
+        "SECRET_KEY": os.environ.get("AWAAZ_SECRET_KEY")
+        or _instance_secret(instance_path, "secret_key"),
+        # A separate key for survivor codes: rotating the session secret must not orphan
+        # every survivor's code.
+        "AWAAZ_CODE_KEY": os.environ.get("AWAAZ_CODE_KEY")
+        or _instance_secret(instance_path, "code_key"),
+        "SQLALCHEMY_ENGINES": {"default": engine_config(url)},
+        # Opens the ratings an offline tablet sealed for this server (awaaz/sealing.py).
+        "AWAAZ_TABLET_KEY": instance_key(instance_path),
+        "AWAAZ_K_STAFF": _int_setting("AWAAZ_K_STAFF", 5),
+        "AWAAZ_K_FUNDER": _int_setting("AWAAZ_K_FUNDER", 11),
+        "AWAAZ_PRIOR_WEIGHT": _int_setting("AWAAZ_PRIOR_WEIGHT", 5, minimum=0),
+        "AWAAZ_KIOSK_IDLE_SECONDS": _int_setting("AWAAZ_KIOSK_IDLE_SECONDS", 60),
+        "AWAAZ_KIOSK_COUNTDOWN_SECONDS": _int_setting("AWAAZ_KIOSK_COUNTDOWN_SECONDS", 15),
+        "SESSION_COOKIE_SECURE": os.environ.get("AWAAZ_INSECURE_COOKIES", "") != "1",
+        # Redis makes code-entry limits hold across every server process.
+        "RATELIMIT_STORAGE_URI": os.environ.get("AWAAZ_RATELIMIT_STORAGE_URI", "memory://"),
+        "AWAAZ_WRONG_CODE_LIMITS": _limits_setting(
+            "AWAAZ_WRONG_CODE_LIMITS", DEFAULT_WRONG_CODE_LIMITS
+        ),
+        "AWAAZ_QUICK_EXIT_URL": os.environ.get("AWAAZ_QUICK_EXIT_URL", "https://www.google.com/"),
+    }

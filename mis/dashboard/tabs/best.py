@@ -1,0 +1,74 @@
+"""Best practice and most improved: what the strongest stakeholders do well."""
+
+from __future__ import annotations
+
+from dash import html
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from mis import cache, published
+from mis.dashboard.filters import Filters
+from mis.dashboard.labels import item_names, type_names
+from mis.dashboard.tabs.common import arrow, cached, how_to_read, simple_table
+
+
+def best(session: Session, filters: Filters) -> list:
+    names = type_names(session)
+    items = item_names(session)
+    key = (filters.period, filters.settings, filters.scope)
+    league = cached("league_table", session, *key)
+    # Keyed by the filters; the league table is passed in so it is computed once.
+    good = cache.remember(
+        session, "best_practice", key, lambda: published.best_practice(session, *key, table=league)
+    ).frame
+    good = good.assign(
+        type_name=good["type"].map(names),
+        score=good["score"].round(0),
+        strongest=[", ".join(items.get(i, i) for i in codes) for codes in good["strongest_items"]],
+        quotes=[" · ".join(q) if isinstance(q, list) else "" for q in good["quotes"]],
+    )
+    up = cache.remember(
+        session, "most_improved", key, lambda: published.most_improved(session, *key, table=league)
+    ).frame
+    up = up.assign(
+        type_name=up["type"].map(names),
+        score=up["score"].round(0),
+        change=[arrow(c) for c in up["change"]],
+    )
+    return [
+        html.H3(_("Best practice")),
+        how_to_read(
+            _(
+                "Stakeholders whose whole interval lies above their type's mean, with "
+                "the questions they do best on and approved quotes."
+            )
+        ),
+        simple_table(
+            good,
+            {
+                "stakeholder": _("Stakeholder"),
+                "type_name": _("Type"),
+                "district": _("District"),
+                "score": _("Score"),
+                "strongest": _("Strongest on"),
+                "quotes": _("What survivors said"),
+            },
+        ),
+        html.H3(_("Most improved")),
+        how_to_read(
+            _(
+                "The largest rises since the period before, among stakeholders with "
+                "enough raters in both."
+            )
+        ),
+        simple_table(
+            up,
+            {
+                "stakeholder": _("Stakeholder"),
+                "type_name": _("Type"),
+                "district": _("District"),
+                "score": _("Score"),
+                "change": _("Change"),
+            },
+        ),
+    ]

@@ -1,0 +1,57 @@
+"""What the tabs share: the dashboard cache, the release line, numbers and arrows."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from mis import cache, published
+
+
+def cached(name: str, session: Session, *args):  # type: ignore[no-untyped-def]
+    """An engine result through the dashboard cache (see mis/cache.py)."""
+    return cache.remember(session, name, args, lambda: getattr(published, name)(session, *args))
+
+
+def release_line(session: Session, period, audience: str = "staff") -> html.P:  # type: ignore[no-untyped-def]
+    """Which release the page shows, and when it was made (and approved, for funders)."""
+    note = published.release_note(session, period, audience)
+    if note is None:
+        return html.P()
+    text = _(
+        "Figures for %(period)s, released on %(built)s. They do not change when new ratings "
+        "arrive.",
+        period=period.label,
+        built=format_date(note["built_at"], "long"),
+    )
+    if note["approved_at"] is not None:
+        text += " " + _("Approved on %(date)s.", date=format_date(note["approved_at"], "long"))
+    return html.P(text, className="release", id="release-line")
+
+
+def how_to_read(text: str) -> html.P:
+    return html.P([html.B(_("How to read this: ")), text], className="how")
+
+
+def number(value, percent: bool = False) -> str:  # type: ignore[no-untyped-def]
+    if value is None or pd.isna(value):
+        return "—"
+    return format_percent(value, "#,##0%") if percent else format_decimal(value, "#,##0")
+
+
+def arrow(change, percent: bool = False) -> str:  # type: ignore[no-untyped-def]
+    if change is None or pd.isna(change) or change == 0:
+        return ""
+    sign = "▲" if change > 0 else "▼"
+    return f"{sign} {number(abs(change), percent)}"
+
+
+def simple_table(frame: pd.DataFrame, columns: dict) -> html.Table:
+    head = html.Thead(html.Tr([html.Th(label) for label in columns.values()]))
+    body = html.Tbody(
+        [html.Tr([html.Td(row.get(c, "")) for c in columns]) for row in frame.to_dict("records")]
+    )
+    return html.Table([head, body], className="plain")

@@ -1,0 +1,67 @@
+"""The overview tab: headline cards, trends and where survivors are failed."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from mis import figures
+from mis.dashboard.filters import Filters
+from mis.dashboard.labels import type_names
+from mis.dashboard.tabs.common import arrow, cached, how_to_read, number
+
+
+def overview(session: Session, filters: Filters) -> list:
+    row = cached("overview", session, filters.period, filters.settings, filters.scope).frame.iloc[0]
+    cards = [
+        (_("Ratings"), "ratings", False),
+        (_("Survivors who rated"), "n_raters", False),
+        (_("Stakeholders rated"), "stakeholders", False),
+        (_("Mean score"), "mean_score", False),
+        (_("Fully helped"), "share_helped", True),
+        (_("Asked for money"), "share_money", True),
+    ]
+    tiles = [
+        html.Div(
+            [
+                html.Div(label, className="card-label"),
+                html.Div(number(row[key], percent), className="card-value"),
+                html.Div(arrow(row[f"{key}_change"], percent), className="card-change"),
+            ],
+            className="card",
+        )
+        for label, key, percent in cards
+    ]
+    note = (
+        [
+            html.P(
+                _(
+                    "Fewer than %(k)s survivors rated in this period and place, so no figures "
+                    "are shown.",
+                    k=filters.settings.k_staff,
+                ),
+                className="warn",
+            )
+        ]
+        if row["suppressed"]
+        else []
+    )
+    trend = cached("trend", session, filters.period, filters.settings, filters.scope).frame
+    names = type_names(session)
+    return [
+        *note,
+        html.Div(tiles, className="cards"),
+        how_to_read(
+            _("Each card is this period; the arrow is the change since the period before.")
+        ),
+        dcc.Graph(
+            figure=figures.trend_figure(
+                trend, _("Mean score by quarter"), _("No ratings yet."), names
+            ),
+            config={"displaylogo": False},
+        ),
+        how_to_read(
+            _("One line per type of stakeholder; a gap means too few survivors rated that quarter.")
+        ),
+    ]
