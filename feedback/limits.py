@@ -9,7 +9,10 @@ is shared by every server process when `AWAAZ_RATELIMIT_STORAGE_URI` points at R
 
 from __future__ import annotations
 
-from flask import current_app, request
+import math
+import time
+
+from flask import Response, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -30,3 +33,12 @@ def device_key() -> str:
 
 
 limiter = Limiter(key_func=device_key, default_limits=[], headers_enabled=False)
+
+
+def retry_after(response: Response) -> Response:
+    """Every 429 says when to try again (RFC 9110 §10.2.3), in whole seconds."""
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        current = limiter.current_limit
+        wait = math.ceil(current.reset_at - time.time()) if current is not None else 60
+        response.headers["Retry-After"] = str(max(wait, 1))
+    return response

@@ -79,7 +79,9 @@ def protect(response):  # type: ignore[no-untyped-def]
         return response
     response.headers["Cache-Control"] = "no-store, max-age=0"
     response.headers["Pragma"] = "no-cache"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Sent to this site only, so that a form's post carries a same-origin Referer (CSRF
+    # check over https); quick exit and every link out send none (docs/security.md).
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, created_at, intpk
+from .database import begin_write
 
 
 class AuditEvent(Base):
@@ -40,7 +41,12 @@ def record(
     target_id: object = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add one audit event to the session; the caller's transaction commits it."""
+    """Add one audit event to the session; the caller's transaction commits it.
+
+    Recording is a write even on a page that only reads: the transaction takes the write
+    lock first (`begin_write`), so that concurrent pages wait rather than fail.
+    """
+    begin_write(session)
     event = AuditEvent(
         at=dt.datetime.now(dt.UTC),
         actor_id=getattr(actor, "id", None),

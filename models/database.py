@@ -90,3 +90,22 @@ def write_transaction(session: Session) -> Iterator[Session]:
         # Procuring the connection inside begin() is what emits BEGIN IMMEDIATE.
         session.connection(execution_options=WRITE)
         yield session
+
+
+def begin_write(session: Session) -> None:
+    """From here on, the session's transaction holds SQLite's write lock (waiting its turn).
+
+    For requests that mostly read and then write a little — a GET that records an audit
+    event or a staff session's last-seen time. Their transaction began deferred with the
+    reads; its first write would fail at once with "database is locked" whenever another
+    request wrote in between, whatever the busy timeout. The reads so far are committed (they
+    changed nothing) and a transaction that takes the lock up front begins. On PostgreSQL,
+    and in a transaction that already holds the lock (every form post), it does nothing.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.connection().info.get("awaaz_writer"):
+            return
+        session.commit()
+    session.connection(execution_options=WRITE)

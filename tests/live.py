@@ -134,6 +134,12 @@ def start_server(
         "AWAAZ_QUICK_EXIT_URL": f"http://127.0.0.1:{port}/healthz",
         **env_overrides,
     }
+    url_in_use = env["AWAAZ_DATABASE_URL"]
+    if (workers or (1 if url_in_use.startswith("sqlite") else 2)) > 1:
+        # More than one worker needs limits they share (`awaaz serve` refuses otherwise):
+        # the machine's Redis, with keys of this server's own.
+        env.setdefault("AWAAZ_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+        env.setdefault("AWAAZ_RATELIMIT_KEY_PREFIX", f"awaaz-test-{port}")
 
     def awaaz(*args: str, stdin: str | None = None) -> str:
         return subprocess.run(

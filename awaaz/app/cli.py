@@ -20,7 +20,7 @@ from flask.cli import FlaskGroup
 )
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
 def serve_command(host: str, port: int, workers: int | None, threads: int) -> None:
-    """Serve the app with gunicorn, a production WSGI server."""
+    """Serve the app with gunicorn, a production WSGI server, after `awaaz check`."""
     from awaaz.app.server import run
 
     if workers is None:
@@ -30,7 +30,29 @@ def serve_command(host: str, port: int, workers: int | None, threads: int) -> No
         # throughput (tests/benchmarks/test_load.py).
         url = os.environ.get("AWAAZ_DATABASE_URL", "sqlite")
         workers = 1 if url.startswith("sqlite") else 2
+    _report(workers, host)
     run(host=host, port=port, workers=workers, threads=threads)
+
+
+@click.command("check")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def check_command(workers: int, host: str) -> None:
+    """Check keys, catalogues, database, rate-limit storage and proxy settings."""
+    _report(workers, host)
+    click.echo("Ready to serve.")
+
+
+def _report(workers: int, host: str) -> None:
+    """Print what `awaaz/ops/doctor.py` finds; stop with status 1 on anything fatal."""
+    from awaaz.app.factory import create_app
+    from awaaz.ops.doctor import run_checks
+
+    findings = run_checks(create_app(), workers=workers, host=host)
+    for finding in findings:
+        click.echo(str(finding), err=True)
+    if any(finding.fatal for finding in findings):
+        raise SystemExit(1)
 
 
 def init_app(app: Flask) -> None:
@@ -47,6 +69,7 @@ def init_app(app: Flask) -> None:
     from awaaz.ops.translate import translate
 
     for command in (
+        check_command,
         init_db_command,
         create_user_command,
         issue_codes_command,

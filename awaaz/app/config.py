@@ -84,8 +84,14 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "AWAAZ_KIOSK_IDLE_SECONDS": _int_setting("AWAAZ_KIOSK_IDLE_SECONDS", 60),
         "AWAAZ_KIOSK_COUNTDOWN_SECONDS": _int_setting("AWAAZ_KIOSK_COUNTDOWN_SECONDS", 15),
         "SESSION_COOKIE_SECURE": os.environ.get("AWAAZ_INSECURE_COOKIES", "") != "1",
-        # Redis makes code-entry limits hold across every server process.
+        # Redis makes code-entry limits hold across every server process; `awaaz serve`
+        # refuses more than one worker without it (awaaz/ops/doctor.py).
         "RATELIMIT_STORAGE_URI": os.environ.get("AWAAZ_RATELIMIT_STORAGE_URI", "memory://"),
+        # Several deployments (or test servers) may share one Redis.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("AWAAZ_RATELIMIT_KEY_PREFIX", "awaaz"),
+        # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-* headers
+        # give the client's address, scheme and host; with 0, nobody's are believed.
+        "AWAAZ_TRUSTED_PROXIES": _int_setting("AWAAZ_TRUSTED_PROXIES", 0, minimum=0),
         "AWAAZ_WRONG_CODE_LIMITS": _limits_setting(
             "AWAAZ_WRONG_CODE_LIMITS", DEFAULT_WRONG_CODE_LIMITS
         ),

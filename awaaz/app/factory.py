@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, g, jsonify, request
 from flask_compress import Compress
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from awaaz import api
 from awaaz.app import headers, logs
@@ -53,6 +54,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["AWAAZ_TABLET_KEY"] = sealing.new_private_key()
     # The survivor app hands the public half to tablets; only the shell holds the private.
     app.config["AWAAZ_TABLET_PUBLIC_KEY"] = sealing.public_key(app.config["AWAAZ_TABLET_KEY"])
+    proxies = app.config.get("AWAAZ_TRUSTED_PROXIES", 0)
+    if proxies:
+        # The client's address (for rate limits), scheme (for __Host- cookies, HSTS and
+        # Flask-WTF's same-origin check) and host, as the configured proxies saw them; any
+        # X-Forwarded-* header a client adds beyond those hops is ignored.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
     logs.init_app(app)
     db.init_app(app)
     with app.app_context():
@@ -80,9 +89,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
 
     from feedback import views as feedback_views
-    from feedback.limits import limiter
+    from feedback.limits import limiter, retry_after
 
     limiter.init_app(app)
+    app.after_request(retry_after)
     app.register_blueprint(feedback_views.bp)
 
     from mis import views as mis_views

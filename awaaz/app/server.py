@@ -38,7 +38,10 @@ def run(host: str, port: int, workers: int, threads: int, factory=None) -> None:
             "accesslog": None,
             "errorlog": "-",
             "loglevel": "info",
+            # The app alone reads X-Forwarded-* (ProxyFix, AWAAZ_TRUSTED_PROXIES): gunicorn
+            # must not also turn a header into https on its own.
             "forwarded_allow_ips": "127.0.0.1",
+            "secure_scheme_headers": {},
         },
         factory,
     ).run()

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import StaffSession, User
+from models.database import begin_write
 
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
@@ -52,10 +53,12 @@ def resolve(session: Session, token: str, now: dt.datetime) -> User | None:
     elif not row.user.active:
         reason = "disabled"
     if reason is not None:
+        begin_write(session)
         row.ended_at, row.ended_reason = now, reason
         session.commit()
         return None
     if now - _aware(row.last_seen_at) > TOUCH_EVERY:
+        begin_write(session)  # most requests that touch the session are GETs
         row.last_seen_at = now
         session.commit()
     return row.user

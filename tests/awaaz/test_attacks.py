@@ -69,7 +69,7 @@ def test_security_headers_on_every_route(app, client, session):
             problems.append("inline script allowed")
         if headers.get("X-Content-Type-Options") != "nosniff":
             problems.append("nosniff")
-        if headers.get("Referrer-Policy") != "no-referrer":
+        if headers.get("Referrer-Policy") != "same-origin":
             problems.append("referrer")
         if "max-age=" not in headers.get("Strict-Transport-Security", ""):
             problems.append("hsts")

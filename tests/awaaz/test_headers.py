@@ -24,7 +24,7 @@ def test_every_response_has_the_security_headers(client, auth, path):
     response = client.get(path)
     headers = response.headers
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "object-src 'none'" in headers["Content-Security-Policy"]
     assert headers["Cache-Control"].startswith("no-store")

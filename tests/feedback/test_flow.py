@@ -232,7 +232,7 @@ def test_every_survivor_page_is_safe_to_leave_and_to_leave_behind(client, surviv
     assert 'id="quick-exit"' in page and 'href="/exit"' in page
     assert response.headers["Cache-Control"].startswith("no-store")
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     title = re.search(r"<title>(.*?)</title>", page).group(1)
     assert title in {"Community survey", "সমীক্ষা", "सर्वे"}
     for tag in re.findall(r"<(?:input|textarea)\b[^>]*>", page):
