@@ -68,12 +68,34 @@ def funder_summary_frame(view: FunderView, released: str = "") -> pd.DataFrame:
     return frame.reindex(columns=FUNDER_COLUMNS)
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection"):
+# a name a survivor suggested, or one typed into the registry, could otherwise run
+# `=HYPERLINK(...)` on a programme officer's laptop.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+            )
+    return frame
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    return neutralised(frame).to_csv(index=False).encode("utf-8")
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+        # openpyxl stores any text starting with "=" as a live formula: store it as text.
+        for row in writer.sheets[sheet[:31]].iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     return buffer.getvalue()

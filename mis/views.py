@@ -79,7 +79,8 @@ def requested_scope() -> Scope:
     if district:
         condition = (
             District.id == int(district)
-            if district.isdigit()
+            # isdigit() admits "²", which int() refuses; ten digits fit any column.
+            if district.isdecimal() and len(district) < 10
             else func.lower(District.name) == district.lower()
         )
         found = db.session.scalar(select(District.id).where(condition))
@@ -96,7 +97,8 @@ def _download(frame, name: str, fmt: str, period: Period) -> Response:  # type: 
         "export",
         actor=current_user,
         target_type=name,
-        detail={"format": fmt, "period": period.label, **request.args.to_dict()},
+        # What was sent, after whatever the query claimed (`?format=` names nothing here).
+        detail={**request.args.to_dict(), "format": fmt, "period": period.label},
     )
     db.session.commit()
     response = Response(body, mimetype=CONTENT_TYPES[fmt])

