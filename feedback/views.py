@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from models import DONT_KNOW, Channel, Service, Stakeholder, StakeholderType, Survivor
 from models.codes import CodeFormatError
-from models.database import db
+from models.database import db, db_int
 
 from . import directory, flow, messages
 from .kiosk import clear_site_data, kiosk_district
@@ -165,7 +165,7 @@ def choose_stakeholder(lang, type_code):
                 return redirect(url_for(".noted", lang=lang), 303)
             error = messages.FIELD_ERRORS["required"]
         else:
-            chosen = request.form.get("stakeholder", type=int)
+            chosen = request.form.get("stakeholder", type=db_int)
             stakeholder = chosen and db.session.get(Stakeholder, chosen)
             if stakeholder and stakeholder.active and stakeholder.type_id == stype.id:
                 g.flow.stakeholder_id = stakeholder.id

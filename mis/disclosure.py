@@ -155,7 +155,10 @@ def protect(
         rows, columns = set(), set()
     for row, column in kept_hidden:
         if row in hidden.index and column in hidden.columns:
-            hidden.loc[row, column] = bool(counts.loc[row, column] > 0)
+            # By position: a row label may be a tuple (services: type and district), which
+            # `.loc` would read as two levels of a key.
+            i, j = hidden.index.get_loc(row), hidden.columns.get_loc(column)
+            hidden.iat[i, j] = bool(counts.iat[i, j] > 0)
     n = counts.to_numpy(dtype=float)
     level = protection_level(k)
     grand = [column_totals]

@@ -19,6 +19,20 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE = {"awaaz_write": True}
 # Set by the web layer for the length of a request that changes data (a form post): every
 # transaction it opens on SQLite then takes the write lock up front (see configure_engine).
+# The largest id or count a request may name: INTEGER columns on PostgreSQL hold 32 bits, and
+# SQLite refuses Python integers beyond 64.
+MAX_ID = 2**31 - 1
+
+
+def db_int(raw: str) -> int:
+    """A request's number as an integer any column can hold (`type=db_int` in `args.get`);
+    ValueError otherwise, so the caller's default applies instead of a database error."""
+    value = int(raw)
+    if not -MAX_ID <= value <= MAX_ID:
+        raise ValueError(raw)
+    return value
+
+
 WRITE_INTENT: ContextVar[bool] = ContextVar("awaaz_write_intent", default=False)
 
 

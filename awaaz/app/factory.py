@@ -17,7 +17,7 @@ from awaaz.app.config import from_environment
 from awaaz.console import admin, alerts, enrol, moderation, paper
 from awaaz.console import releases as release_pages
 from awaaz.security import access, auth, sealing
-from awaaz.web import errors, i18n
+from awaaz.web import errors, guards, i18n
 from models.database import WRITE_INTENT, configure_engine, db
 
 compress = Compress()
@@ -28,6 +28,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance = os.environ.get("AWAAZ_INSTANCE_PATH")
     app = Flask("awaaz", instance_path=instance and str(Path(instance).resolve()))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Before any route is added: every `<int:…>` of every room is bounded.
+    app.url_map.converters["int"] = guards.BoundedInt
     app.config.from_mapping(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -68,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         for engine in db.engines.values():
             configure_engine(engine)
     i18n.init_app(app)
+    guards.init_app(app)
     # Survivors on slow mobile networks pay for every byte: compress text responses.
     compress.init_app(app)
     _name_cookies(app)

@@ -28,7 +28,7 @@ from awaaz.console.codes import MAX_CODES, issue_codes, qr_svg, revoke
 from awaaz.web.forms import options
 from models import AgeBand, Block, District, Role, Survivor
 from models.codes import CodeFormatError, hash_code, normalise_code
-from models.database import db
+from models.database import db, db_int
 
 bp = Blueprint("enrol", __name__, url_prefix="/staff/enrol")
 PAGE = 50
@@ -104,7 +104,7 @@ def issue():
             db.session.commit()
             cards = [(number, code, qr_svg(code)) for number, code in issued]
             return render_template("staff/cards.html", cards=cards, district=district)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=db_int), 1)
     survivors = db.session.scalars(
         select(Survivor)
         .where(Survivor.district_id.in_([d.id for d in districts]))

@@ -10,7 +10,7 @@ import csv
 import io
 import secrets
 
-from flask import Blueprint, Response, abort, current_app, flash, render_template, request
+from flask import Blueprint, Response, abort, current_app, flash, g, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 
 from awaaz.console.paper_import import COLUMNS, LANGUAGES, MAX_COPIES, PaperRefused, import_paper
 from feedback import directory
+from feedback.limits import limiter
 from feedback.services import (
     active_questionnaire,
 )
 from models import StakeholderType
-from models.database import db
+from models.audit import record
+from models.database import db, db_int
 
 bp = Blueprint("paper", __name__, url_prefix="/staff/paper")
 
@@ -43,7 +45,23 @@ def _types(session: Session) -> list[StakeholderType]:
     )
 
 
+# Codes that match nobody, per account: typing mistakes on a few forms pass, while an upload
+# can no longer test thousands of guessed codes (the limit is checked before each upload).
+PAPER_UNKNOWN_CODES = "50 per hour;200 per day"
+
+
+def _unknown_codes() -> int:
+    return g.get("paper_unknown_codes", 0)
+
+
 @bp.route("", methods=["GET", "POST"])
+@limiter.limit(
+    PAPER_UNKNOWN_CODES,
+    methods=["POST"],
+    key_func=lambda: f"paper:{current_user.get_id()}",
+    deduct_when=lambda _response: _unknown_codes() > 0,
+    cost=lambda: max(_unknown_codes(), 1),
+)
 def upload():
     form = UploadForm()
     problems, result = [], None
@@ -56,6 +74,14 @@ def upload():
         except PaperRefused as refused:
             db.session.rollback()
             problems = refused.problems
+            g.paper_unknown_codes = refused.unknown_codes
+            record(
+                db.session,
+                "paper.refused",
+                actor=current_user,
+                detail={"problems": len(problems), "unknown_codes": refused.unknown_codes},
+            )
+            db.session.commit()
         else:
             flash(_l("Stored %(n)s forms; %(m)s were already stored.", n=result[0], m=result[1]))
     return render_template(
@@ -96,7 +122,7 @@ def printable(type_code: str):
     lang = request.args.get("lang", "bn")
     if lang not in LANGUAGES:
         abort(404)
-    copies = min(max(request.args.get("copies", 5, type=int), 1), MAX_COPIES)
+    copies = min(max(request.args.get("copies", 5, type=db_int), 1), MAX_COPIES)
     numbers = [secrets.token_hex(4).upper() for _ in range(copies)]
     with force_locale(lang):
         html = render_template(

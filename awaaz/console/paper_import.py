@@ -57,7 +57,9 @@ PAPER_ERRORS = {
     "form_no": _l("Write the form number printed on the paper."),
     "month": _l("Write the month as YYYY-MM, e.g. 2026-11."),
     "yesno": _l("Write yes, no, or leave it empty."),
-    "district": _l("This code is not from your district."),
+    "unreadable": _l(
+        "Line %(line)s cannot be read: a field is too long or a quotation mark is not closed."
+    ),
 }
 
 
@@ -69,9 +71,12 @@ class Problem:
 
 
 class PaperRefused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
+    """Nothing was stored: every problem, and how many codes matched nobody (rate-limited)."""
+
+    def __init__(self, problems: list[Problem], unknown_codes: int = 0) -> None:
         super().__init__(f"{len(problems)} problems")
         self.problems = problems
+        self.unknown_codes = unknown_codes
 
 
 def form_uuid(form_no: str) -> uuid.UUID:
@@ -100,7 +105,10 @@ def read_rows(
     except UnicodeDecodeError:
         raise PaperRefused([Problem(1, "file", str(PAPER_ERRORS["encoding"]))]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+    except csv.Error:
+        raise PaperRefused([_unreadable(1)]) from None
     items = set(_item_codes(session))
     unknown = [h for h in header if h not in COLUMNS and h not in items]
     missing = [c for c in COLUMNS if c not in header and c not in ("comment", "unsafe")]
@@ -116,17 +124,22 @@ def read_rows(
         raise PaperRefused(problems)
     reader.fieldnames = header
     rows: list[tuple[int, dict]] = []
-    for row in reader:
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
-        if len(rows) > MAX_ROWS:
-            raise PaperRefused(
-                [Problem(1, "file", str(PAPER_ERRORS["too_many"]) % {"n": MAX_ROWS})]
-            )
+    try:
+        for row in reader:
+            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
+            if len(rows) > MAX_ROWS:
+                raise PaperRefused(
+                    [Problem(1, "file", str(PAPER_ERRORS["too_many"]) % {"n": MAX_ROWS})]
+                )
+    except csv.Error:
+        raise PaperRefused([_unreadable(reader.line_num + 1)]) from None
     if not rows:
         raise PaperRefused([Problem(1, "file", str(PAPER_ERRORS["empty"]))])
-    submissions, lines = [], []
+    submissions, lines, unknown_codes = [], [], []
     for line, row in rows:
-        sub, row_problems = _submission(session, row, line, items, code_key, uploader)
+        sub, row_problems = _submission(
+            session, row, line, items, code_key, uploader, unknown_codes
+        )
         problems += row_problems
         if sub is not None:
             submissions.append(sub)
@@ -135,8 +148,12 @@ def read_rows(
     # upload reports every problem of the file, not the first kind found.
     problems += _named(check_batch(session, submissions), lines)
     if problems:
-        raise PaperRefused(sorted(problems, key=lambda p: p.line))
+        raise PaperRefused(sorted(problems, key=lambda p: p.line), len(unknown_codes))
     return submissions, lines
+
+
+def _unreadable(line: int) -> Problem:
+    return Problem(line, "file", str(PAPER_ERRORS["unreadable"]) % {"line": line})
 
 
 def _named(errors: dict[int, dict[str, str]], lines: list[int]) -> list[Problem]:
@@ -149,7 +166,7 @@ def _named(errors: dict[int, dict[str, str]], lines: list[int]) -> list[Problem]
     return problems
 
 
-def _submission(session, row, line, items, code_key, uploader):  # type: ignore[no-untyped-def]
+def _submission(session, row, line, items, code_key, uploader, unknown_codes):  # type: ignore[no-untyped-def]
     problems = []
 
     def bad(name: str, message) -> None:  # type: ignore[no-untyped-def]
@@ -163,12 +180,18 @@ def _submission(session, row, line, items, code_key, uploader):  # type: ignore[
                 Survivor.code_hash == hash_code(code_key, code), Survivor.revoked_at.is_(None)
             )
         ).first()
+        if (
+            survivor is not None
+            and uploader is not None
+            and uploader.role is Role.FIELD
+            and survivor.district_id != uploader.district_id
+        ):
+            # The same answer as for a code nobody holds: a field worker may not learn that
+            # a code is real in another district (the upload would be a code oracle).
+            survivor = None
         if survivor is None:
+            unknown_codes.append(line)
             bad("survivor_code", messages.CODE_ERRORS["unknown"])
-        elif uploader is not None and uploader.role is Role.FIELD:
-            if survivor.district_id != uploader.district_id:
-                survivor = None
-                bad("survivor_code", PAPER_ERRORS["district"])
     except CodeFormatError as error:
         bad("survivor_code", messages.CODE_ERRORS[error.reason])
     form_no = row.get("form_no", "")

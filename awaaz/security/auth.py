@@ -21,7 +21,7 @@ from feedback import kiosk as kiosk_mode
 from feedback.limits import limiter
 from models import District, Role, User
 from models.audit import record
-from models.database import db
+from models.database import db, db_int
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 login_manager = LoginManager()
@@ -151,7 +151,7 @@ def kiosk():
         statement = statement.where(District.id == current_user.district_id)
     districts = db.session.scalars(statement).all()
     if request.method == "POST":
-        chosen = request.form.get("district", type=int)
+        chosen = request.form.get("district", type=db_int)
         if chosen in {d.id for d in districts}:
             record(
                 db.session,

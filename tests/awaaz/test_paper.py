@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
-from models import Channel, Rating, Role
+from models import AuditEvent, Channel, Rating, Role
 from tests.factories import POLICE_ANSWERS, StakeholderFactory, SurvivorFactory, UserFactory
 from tests.mis.test_views import pdf_text
 
@@ -108,12 +110,44 @@ def test_problems_are_told_in_the_uploaders_language(client, session, field_work
     assert "YYYY-MM" in page and "মাস" in page
 
 
-def test_a_code_from_another_district_is_refused(client, session, field_worker):
+def _code_problem(page: str) -> str:
+    return re.search(r"<tr><td>2</td><td>survivor_code</td><td>(.*?)</td>", page, re.S).group(1)
+
+
+def test_a_code_from_another_district_is_answered_as_a_code_nobody_holds(
+    client, session, field_worker
+):
+    """Otherwise an upload tells a real code (of another district) from a made-up one."""
+    from models.codes import generate_code
     from tests.factories import district
 
     elsewhere = SurvivorFactory(block=None, district=district("North 24 Parganas"))
-    response = _upload(client, _csv([_row(elsewhere, field_worker, "OTHER001")]))
-    assert response.status_code == 422 and "survivor_code" in response.text
+    real = _upload(client, _csv([_row(elsewhere, field_worker, "OTHER001")]))
+    nobody = SimpleNamespace(code=generate_code())
+    made_up = _upload(client, _csv([_row(nobody, field_worker, "OTHER002")]))
+    assert real.status_code == made_up.status_code == 422
+    assert _code_problem(real.text) == _code_problem(made_up.text)
+
+
+def test_refused_uploads_are_audited_and_guessed_codes_run_out(client, session, field_worker):
+    from models.codes import generate_code
+
+    guesses = [
+        _row(SimpleNamespace(code=generate_code()), field_worker, f"G{i:07d}") for i in range(60)
+    ]
+    first = _upload(client, _csv(guesses))
+    assert first.status_code == 422
+    refused = session.scalars(select(AuditEvent).filter_by(action="paper.refused")).one()
+    assert refused.actor == "didi@example.org" and refused.detail["unknown_codes"] == 60
+    # 60 unknown codes spent the hour's 50: the next upload is not even read.
+    second = _upload(client, _csv(guesses[:1]))
+    assert second.status_code == 429 and int(second.headers["Retry-After"]) > 0
+
+
+def test_a_field_too_long_for_csv_is_a_problem_not_a_failure(client, field_worker):
+    data = ",".join(HEADER).encode() + b"\n" + b'"' + b"x" * 140_000 + b'"\n'
+    response = _upload(client, data)
+    assert response.status_code == 422 and "cannot be read" in response.text
 
 
 def test_unknown_columns_are_reported_on_line_one(client, field_worker):

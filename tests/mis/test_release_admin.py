@@ -78,3 +78,18 @@ def test_staff_cannot_approve(client, auth, session):
     UserFactory(email="staff@example.org", role=Role.STAFF)
     auth.login("staff@example.org")
     assert client.post(f"/staff/admin/releases/{QUARTER}/approve").status_code == 403
+
+
+def test_a_quarter_can_be_built_again_keeping_what_it_hid(runner, session):
+    """Services' rows are (type, district) pairs: an older release's hidden cells must be found
+    again by those labels (the security scan found this rebuild failing with a 500)."""
+    from awaaz.ops.demo import seed_demo
+    from tests.conftest import CODE_KEY
+
+    seed_demo(session, ratings=1500, seed=4, code_key=CODE_KEY, today=dt.date(2026, 11, 20))
+    for _ in range(2):
+        built = runner.invoke(args=["release", "build", "--period", QUARTER])
+        assert built.exit_code == 0, built.output
+    staff = session.scalars(select(Release).filter_by(audience="staff", period=QUARTER)).all()
+    # seed-demo built one already: the newest stands, the older ones are superseded.
+    assert sorted(r.status for r in staff) == ["built", "superseded", "superseded"]

@@ -13,7 +13,7 @@ from models import (
     AuditEvent,
 )
 from models.audit import record
-from models.database import db
+from models.database import db, db_int
 
 # --- the audit log ------------------------------------------------------------------------
 
@@ -25,7 +25,7 @@ def audit():
     actor = request.args.get("actor", "").strip()[:254]
     since = _date(request.args.get("from"))
     until = _date(request.args.get("to"))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=db_int), 1)
     statement = select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
         statement = statement.where(AuditEvent.action.startswith(action, autoescape=True))

@@ -22,7 +22,7 @@ from models import (
     StakeholderType,
 )
 from models.audit import record
-from models.database import db
+from models.database import db, db_int
 from models.ratings import rebuild_derived
 from models.stakeholders import SuggestionStatus
 
@@ -149,7 +149,7 @@ def suggestions():
     """Names survivors typed under "not in the list": add to the registry, or set aside."""
     if request.method == "POST":
         form = FlaskForm()  # CSRF only; the choice is in the button
-        suggestion = db.session.get(StakeholderSuggestion, request.form.get("id", type=int) or 0)
+        suggestion = db.session.get(StakeholderSuggestion, request.form.get("id", type=db_int) or 0)
         action = request.form.get("action")
         if not form.validate_on_submit() or suggestion is None or action not in ("add", "reject"):
             abort(400)

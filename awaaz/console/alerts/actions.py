@@ -24,7 +24,7 @@ from models import (
     Stakeholder,
 )
 from models.audit import record
-from models.database import db
+from models.database import db, db_int
 
 
 class ActionForm(FlaskForm):
@@ -82,7 +82,7 @@ def actions():
 @bp.route("/actions/new", methods=["GET", "POST"])
 def new_action():
     alert = None
-    alert_id = request.args.get("alert", type=int)
+    alert_id = request.args.get("alert", type=db_int)
     if alert_id:
         alert = own_alert(alert_id)
     return _action_page(Action(alert_id=alert and alert.id), alert)
@@ -102,7 +102,7 @@ def _action_page(action: Action, alert: Alert | None):  # type: ignore[no-untype
     if request.method == "GET":
         if action.id is None:
             form.stakeholder.data = (
-                alert.stakeholder_id if alert else request.args.get("stakeholder", type=int)
+                alert.stakeholder_id if alert else request.args.get("stakeholder", type=db_int)
             )
             form.kind.data = request.args.get("kind", ActionKind.MEETING.value)
             form.status.data = request.args.get("status", ActionStatus.DONE.value)
