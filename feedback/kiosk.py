@@ -2,13 +2,21 @@
 
 The switch is a signed, long-lived cookie of its own, separate from the survivor's session,
 so that clearing a survivor's session (after each rating, on quick exit, on idle reset) never
-takes the tablet out of kiosk mode.
+takes the tablet out of kiosk mode. The cookie names one `Kiosk` row — the tablet's own
+random id — which staff can stop on the console, and which expires; a cookie whose signature
+fails, or whose kiosk is stopped or expired, makes the device an ordinary browser again.
 """
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+import datetime as dt
+
+from flask import Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from models import Kiosk
+from models.database import db
 
 COOKIE = "awaaz_kiosk"
 MAX_AGE = 365 * 24 * 3600
@@ -23,8 +31,14 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="awaaz-kiosk")
 
 
-def kiosk_district() -> int | None:
-    """The district this device is a kiosk for, or None when it is not a kiosk."""
+def current_kiosk() -> Kiosk | None:
+    """The kiosk this device is, checked once per request: signature first, then the row."""
+    if "awaaz_kiosk" not in g:
+        g.awaaz_kiosk = _verified_kiosk()
+    return g.awaaz_kiosk
+
+
+def _verified_kiosk() -> Kiosk | None:
     token = request.cookies.get(cookie_name())
     if not token:
         return None
@@ -32,13 +46,29 @@ def kiosk_district() -> int | None:
         data = _serializer().loads(token)
     except BadSignature:
         return None
-    return data.get("district") if isinstance(data, dict) else None
+    public_id = data.get("kiosk") if isinstance(data, dict) else None
+    if not isinstance(public_id, str):
+        return None  # also the district-only cookies of before kiosks had ids
+    kiosk = db.session.scalars(select(Kiosk).where(Kiosk.public_id == public_id)).first()
+    return kiosk if kiosk is not None and kiosk.usable(dt.datetime.now(dt.UTC)) else None
 
 
-def switch_on(response: Response, district_id: int) -> Response:
+def kiosk_district() -> int | None:
+    """The district this device is a kiosk for, or None when it is not a kiosk."""
+    kiosk = current_kiosk()
+    return kiosk.district_id if kiosk is not None else None
+
+
+def was_kiosk() -> bool:
+    """Whether this device carries a kiosk cookie at all, valid or not: its storage may hold
+    sealed ratings not yet sent, which nothing may wipe (docs/offline.md)."""
+    return bool(request.cookies.get(cookie_name()))
+
+
+def switch_on(response: Response, kiosk: Kiosk) -> Response:
     response.set_cookie(
         cookie_name(),
-        _serializer().dumps({"district": district_id}),
+        _serializer().dumps({"kiosk": kiosk.public_id}),
         max_age=MAX_AGE,
         httponly=True,
         samesite="Strict",
@@ -58,10 +88,11 @@ def clear_site_data(*kinds: str) -> str:
     """The Clear-Site-Data value that forgets a visit: the cache, and storage unless kiosk.
 
     A kiosk tablet keeps ratings finished offline in IndexedDB until the server has them;
-    clearing "storage" there would destroy them. They are sealed for the server
-    (awaaz/security/sealing.py), so keeping them tells the next person nothing.
+    clearing "storage" there would destroy them — also when its kiosk was stopped or its
+    cookie no longer verifies (a changed secret), since the outbox may still be full. They
+    are sealed for the server (awaaz/security/sealing.py): keeping them tells nobody anything.
     """
     wanted = ["cache", *kinds]
-    if kiosk_district() is None:
+    if not was_kiosk():
         wanted.append("storage")
     return ", ".join(f'"{kind}"' for kind in wanted)

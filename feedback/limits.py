@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from .kiosk import cookie_name
+from .kiosk import current_kiosk
 
 # A few wrong codes a minute slow a guesser down; twenty an hour lock the device out.
 DEFAULT_WRONG_CODE_LIMITS = "5 per minute;20 per hour"
@@ -28,8 +28,12 @@ def wrong_code_limits() -> str:
 
 
 def device_key() -> str:
-    token = request.cookies.get(cookie_name())
-    return f"kiosk:{token[-24:]}" if token else f"addr:{get_remote_address()}"
+    """The kiosk's own id when the device is a verified kiosk (its signature checked before
+    anything is keyed on it: a made-up cookie is no fresh allowance), else the address."""
+    kiosk = current_kiosk()
+    if kiosk is not None:
+        return f"kiosk:{kiosk.public_id}:{kiosk.lockout_generation}"
+    return f"addr:{get_remote_address()}"
 
 
 limiter = Limiter(key_func=device_key, default_limits=[], headers_enabled=False)

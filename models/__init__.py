@@ -2,7 +2,7 @@
 
 from .audit import AuditEvent
 from .base import Base
-from .devices import DeviceToken
+from .devices import DeviceToken, Kiosk
 from .geography import Block, District, GramPanchayat, State
 from .questionnaires import (
     DONT_KNOW,
@@ -53,6 +53,7 @@ __all__ = [
     "AlertStatus",
     "DangerWord",
     "DeviceToken",
+    "Kiosk",
     "EscalatedTo",
     "DONT_KNOW",
     "AgeBand",

@@ -45,3 +45,39 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Kiosk(Base):
+    """One shared tablet in kiosk mode: its own random id, in a cookie signed by the server.
+
+    Issued when a staff member switches the tablet on; listed on the console, where staff of
+    its district can stop it or clear its wrong-code lock-out; it expires on its own. Code
+    entry limits are counted per kiosk (and per lock-out generation), so one person's wrong
+    codes on one tablet never lock out another tablet.
+    """
+
+    __tablename__ = "kiosks"
+    __table_args__ = (UniqueConstraint("public_id"),)
+
+    id: Mapped[intpk]
+    public_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    # Raised to clear the tablet's wrong-code lock-out: its limits start again from zero.
+    lockout_generation: Mapped[int] = mapped_column(default=0)
+
+    district: Mapped[District] = relationship()
+
+    def usable(self, now: dt.datetime) -> bool:
+        expires = self.expires_at
+        if expires.tzinfo is None:  # SQLite hands datetimes back naive; they are UTC
+            expires = expires.replace(tzinfo=dt.UTC)
+        return self.revoked_at is None and now < expires
+
+
+def new_kiosk_id() -> str:
+    return secrets.token_urlsafe(16)

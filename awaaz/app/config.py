@@ -83,6 +83,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "AWAAZ_PRIOR_WEIGHT": _int_setting("AWAAZ_PRIOR_WEIGHT", 5, minimum=0),
         "AWAAZ_KIOSK_IDLE_SECONDS": _int_setting("AWAAZ_KIOSK_IDLE_SECONDS", 60),
         "AWAAZ_KIOSK_COUNTDOWN_SECONDS": _int_setting("AWAAZ_KIOSK_COUNTDOWN_SECONDS", 15),
+        # A tablet switched to kiosk mode stays one this long, unless stopped on the console.
+        "AWAAZ_KIOSK_DAYS": _int_setting("AWAAZ_KIOSK_DAYS", 90),
         "SESSION_COOKIE_SECURE": os.environ.get("AWAAZ_INSECURE_COOKIES", "") != "1",
         # Redis makes code-entry limits hold across every server process; `awaaz serve`
         # refuses more than one worker without it (awaaz/ops/doctor.py).

@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from awaaz import api
 from awaaz.app import headers, logs
 from awaaz.app.config import from_environment
-from awaaz.console import admin, alerts, enrol, moderation, paper
+from awaaz.console import admin, alerts, enrol, kiosks, moderation, paper
 from awaaz.console import releases as release_pages
 from awaaz.security import access, auth, sealing
 from awaaz.web import errors, guards, i18n
@@ -70,13 +70,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         for engine in db.engines.values():
             configure_engine(engine)
     i18n.init_app(app)
-    guards.init_app(app)
     # Survivors on slow mobile networks pay for every byte: compress text responses.
     compress.init_app(app)
     _name_cookies(app)
     _declare_writes(app)
     auth.init_app(app)
     app.register_blueprint(enrol.bp)
+    app.register_blueprint(kiosks.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(release_pages.bp)
     app.register_blueprint(moderation.bp)
@@ -88,6 +88,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # request can carry one, and CSRF tokens would protect nothing there.
     auth.csrf.exempt(api.bp)
     access.init_app(app)
+    # After the access table: a stranger is refused (401) before her input is judged.
+    guards.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
 

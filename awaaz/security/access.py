@@ -60,6 +60,7 @@ RULES: dict[str, frozenset[str]] = {
     "/staff/lang/<lang>": EVERYONE,
     "/staff/": SIGNED_IN,
     "/staff/kiosk": HANDS_ON,
+    "/staff/kiosks*": HANDS_ON,  # a field worker's own district only (awaaz/console/kiosks.py)
     "/staff/enrol*": FIELD,
     "/staff/moderation*": STAFF,
     # Field workers reach only the alerts of survivors they enrolled who asked to be

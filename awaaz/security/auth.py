@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -19,9 +28,10 @@ from awaaz.security.passwords import verify_password
 from awaaz.web.i18n import STAFF_LANGUAGES
 from feedback import kiosk as kiosk_mode
 from feedback.limits import limiter
-from models import District, Role, User
+from models import District, Kiosk, Role, User
 from models.audit import record
 from models.database import db, db_int
+from models.devices import new_kiosk_id
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 login_manager = LoginManager()
@@ -153,18 +163,31 @@ def kiosk():
     if request.method == "POST":
         chosen = request.form.get("district", type=db_int)
         if chosen in {d.id for d in districts}:
+            now = dt.datetime.now(dt.UTC)
+            days = current_app.config.get("AWAAZ_KIOSK_DAYS", 90)
+            name = request.form.get("name", "").strip()[:100] or _l("Tablet")
+            tablet = Kiosk(
+                public_id=new_kiosk_id(),
+                name=str(name),
+                district_id=chosen,
+                created_by_id=current_user.id,
+                expires_at=now + dt.timedelta(days=days),
+            )
+            db.session.add(tablet)
+            db.session.flush()
             record(
                 db.session,
                 "kiosk.enabled",
                 actor=current_user,
-                target_type="district",
-                target_id=chosen,
+                target_type="kiosk",
+                target_id=tablet.id,
+                detail={"district": chosen, "days": days},
             )
-            staff_sessions.end(db.session, current_user.token, dt.datetime.now(dt.UTC), "kiosk")
+            staff_sessions.end(db.session, current_user.token, now, "kiosk")
             db.session.commit()
             logout_user()
             session.clear()
-            return kiosk_mode.switch_on(redirect(url_for("feedback.choose_language")), chosen)
+            return kiosk_mode.switch_on(redirect(url_for("feedback.choose_language")), tablet)
     return render_template("staff/kiosk.html", districts=districts)
 
 

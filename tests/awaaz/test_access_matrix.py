@@ -31,6 +31,7 @@ SAMPLE_ARGS = {
     "action_id": 999_999,
     "word_id": 999_999,
     "device_id": 999_999,
+    "kiosk_id": 999_999,
     "period": "1900Q1",  # no such release: withdrawing it changes nothing
     "change": "withdraw",
 }
