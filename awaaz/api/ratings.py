@@ -52,7 +52,8 @@ def _note_use(device: DeviceToken) -> None:
 @limiter.limit(wrong_code_limits, key_func=lambda: f"device:{g.device.id}", deduct_when=_wrong_code)
 def submit():
     """Store a rating once: the same client UUID again answers with what was stored."""
-    response = _store(parse_body(schemas.RatingIn))
+    payload = parse_body(schemas.RatingIn)
+    response = _store(payload, g.device.district_id, Channel(payload.channel))
     _note_use(g.device)
     return response
 
@@ -81,16 +82,23 @@ def submit_sealed():
         raise Invalid(problems(error)) from None
     if payload.client_uuid != envelope.client_uuid:
         raise Invalid([("client_uuid", field_message("invalid"))])
-    return _store(payload)
+    # The server says how the rating came: a kiosk tablet's envelope is a kiosk rating,
+    # whatever it claims.
+    return _store(payload, kiosk_district(), Channel.KIOSK)
 
 
-def _store(payload: schemas.RatingIn) -> Response:
+def _store(payload: schemas.RatingIn, district_id: int | None, channel: Channel) -> Response:
+    """Store a rating from a tablet of `district_id` (None: a token for every district)."""
     try:
         survivor = directory.find_survivor(
             db.session, current_app.config["AWAAZ_CODE_KEY"], payload.survivor_code
         )
     except CodeFormatError as error:
         raise Invalid([("survivor_code", str(messages.CODE_ERRORS[error.reason]))]) from None
+    if survivor is not None and district_id is not None and survivor.district_id != district_id:
+        # A tablet of another district gets the answer for a code nobody holds: it may not
+        # rate for her, nor learn that her code is real.
+        survivor = None
     if survivor is None:
         raise Invalid([("survivor_code", str(messages.CODE_ERRORS["unknown"]))])
     year, month = (int(part) for part in payload.month.split("-"))
@@ -100,7 +108,7 @@ def _store(payload: schemas.RatingIn) -> Response:
         stakeholder_id=payload.stakeholder_id,
         service_code=payload.service,
         month=dt.date(year, month, 1),
-        channel=Channel(payload.channel),
+        channel=channel,
         answers=payload.answers,
         comment=payload.comment,
         language=payload.language,

@@ -45,7 +45,9 @@ class RatingIn(Strict):
     language: Language = "bn"
     consent_contact: bool = False
     felt_unsafe: bool | None = None
-    channel: Literal["kiosk", "assisted", "paper"] = "kiosk"
+    # Paper forms are entered through /staff/paper, which records who typed them in; a
+    # tablet's sealed rating is always "kiosk", whatever it says here.
+    channel: Literal["kiosk", "assisted"] = "kiosk"
 
 
 B64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]+={0,2}$", max_length=12000)]

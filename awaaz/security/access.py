@@ -148,7 +148,11 @@ def enforce():  # type: ignore[no-untyped-def]
 def refuse() -> None:
     """Audit the refusal of the request, then answer 403."""
     actor = current_user if current_user.is_authenticated else None
-    record(db.session, "access.refused", actor=actor, detail={"path": request.path[:200]})
+    detail = {"path": request.path[:200]}
+    device = g.get("device")
+    if device is not None:  # a tablet's token: say which, so an admin can revoke it
+        detail["device"] = device.id
+    record(db.session, "access.refused", actor=actor, detail=detail)
     db.session.commit()
     abort(403)
 

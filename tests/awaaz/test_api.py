@@ -14,7 +14,8 @@ from awaaz.app.config import ConfigError, from_environment
 from awaaz.security.devices import issue_token
 from mis import releases
 from mis.periods import Period
-from models import AuditEvent, Rating, Role
+from models import AuditEvent, Rating, Role, Survivor
+from models.codes import generate_code
 from tests.factories import POLICE_ANSWERS, StakeholderFactory, SurvivorFactory, UserFactory, rate
 
 
@@ -387,3 +388,32 @@ def test_a_period_that_is_no_date_is_a_field_error(client, auth):
         response = client.get(f"{path}?period=0000")  # found by schemathesis: was a 500
         assert response.status_code == 422
         assert response.get_json()["errors"][0]["field"] == "period"
+
+
+def test_a_districts_token_rates_only_for_survivors_of_its_district(client, session, payload):
+    """A North 24 Parganas tablet's token gets the unknown-code answer for a South survivor:
+    it may neither rate for her nor learn that her code is real."""
+    from tests.factories import district
+
+    north = issue_token(session, "Barasat tablet", district("North 24 Parganas"))[1]
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {north}"
+    survivor = session.scalars(select(Survivor)).one()
+    assert survivor.district.name != "North 24 Parganas"
+    answer = client.post("/api/v1/ratings", json=payload)
+    made_up = client.post("/api/v1/ratings", json=payload | {"survivor_code": generate_code()})
+    assert answer.status_code == made_up.status_code == 422
+    assert answer.get_json() == made_up.get_json()
+    assert _count(session) == 0
+
+
+def test_a_tablet_cannot_claim_a_paper_rating(tablet, session, payload):
+    """Paper forms are entered on /staff/paper, which records who typed them in."""
+    response = tablet.post("/api/v1/ratings", json=payload | {"channel": "paper"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "channel"
+
+
+def test_a_refused_token_is_named_in_the_audit(tablet, session):
+    tablet.get("/api/v1/league-table?period=2026Q3")
+    refused = session.scalars(select(AuditEvent).filter_by(action="access.refused")).one()
+    assert refused.detail["device"] is not None
