@@ -13,12 +13,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import (
     DONT_KNOW,
+    Alert,
     Answer,
     Channel,
     Comment,
@@ -32,7 +33,7 @@ from models import (
 )
 from models.database import write_transaction
 from models.questionnaires import InvalidAnswer, derive_scores, normalise
-from models.ratings import count_rating
+from models.ratings import count_rating, rebuild_derived
 from models.safeguarding import raise_alert
 
 MAX_COMMENT_LENGTH = 2000
@@ -158,31 +159,78 @@ class InvalidBatch(SubmissionError):
         return f"{len(self.errors)} submissions are invalid"
 
 
+# Ratings stored per write transaction in a batch: each holds SQLite's one write lock for a
+# fraction of a second, so tablets' submissions get their turn in between.
+BATCH_CHUNK = 10
+
+
 def submit_batch(
     session: Session, submissions: list[Submission], *, today: dt.date | None = None
 ) -> tuple[int, int]:
-    """Store a batch all or nothing, in one transaction; returns (stored, already stored).
+    """Store a batch all or nothing; returns (stored, already stored).
 
     A submission whose UUID is stored with the same content counts as already stored (so a
     file sent twice stores nothing twice); with other content it is an error of its own.
     Raises InvalidBatch, having written nothing.
+
+    The whole batch is checked first, reading only — no lock held. It is then stored in
+    short write transactions of BATCH_CHUNK ratings, each checked again (another writer may
+    have stored a UUID or revoked a code in between); should one fail, the ratings this batch
+    already stored are taken out again before InvalidBatch is raised.
     """
     today = today or dt.date.today()
-    stored = replayed = 0
+    errors = _check(session, submissions, today)[1]
+    if session.in_transaction():
+        session.commit()  # end the reading transaction: nothing was written
+    if errors:
+        raise InvalidBatch(errors)
+    stored: list[uuid.UUID] = []
+    alert_ids: list[int] = []  # without consent an alert names no rating: keep them by hand
+    replayed = 0
+    try:
+        for start in range(0, len(submissions), BATCH_CHUNK):
+            chunk_uuids, chunk_alerts = [], []
+            with write_transaction(session):
+                built, errors = _check(session, submissions[start : start + BATCH_CHUNK], today)
+                if errors:
+                    raise InvalidBatch({start + i: e for i, e in errors.items()})
+                for rating in built:
+                    if rating is None:
+                        replayed += 1
+                        continue
+                    session.add(rating)
+                    session.flush()
+                    count_rating(session, rating)
+                    alert = raise_alert(session, rating, rating.survivor)
+                    if alert is not None:
+                        chunk_alerts.append(alert)
+                    chunk_uuids.append(rating.client_uuid)
+            # Committed: only now are these part of what a failure must take back.
+            stored += chunk_uuids
+            alert_ids += [alert.id for alert in chunk_alerts]
+    except BaseException:
+        if stored:
+            _take_back(session, stored, alert_ids)
+        raise
+    return len(stored), replayed
+
+
+def _take_back(session: Session, client_uuids: list[uuid.UUID], alert_ids: list[int]) -> None:
+    """Remove ratings this batch stored, with their answers, comments and alerts, and the
+    sums derived from them: a batch is stored whole or not at all."""
+    if session.in_transaction():
+        session.rollback()
+    bulk = {"synchronize_session": False}
     with write_transaction(session):
-        built, errors = _check(session, submissions, today)
-        if errors:
-            raise InvalidBatch(errors)  # leaving the block rolls the transaction back
-        for rating in built:
-            if rating is None:
-                replayed += 1
-                continue
-            session.add(rating)
-            session.flush()
-            count_rating(session, rating)
-            raise_alert(session, rating, rating.survivor)
-            stored += 1
-    return stored, replayed
+        ids = select(Rating.id).where(Rating.client_uuid.in_(client_uuids)).scalar_subquery()
+        session.execute(delete(Alert).where(Alert.id.in_(alert_ids)), execution_options=bulk)
+        session.execute(delete(Answer).where(Answer.rating_id.in_(ids)), execution_options=bulk)
+        session.execute(delete(Comment).where(Comment.rating_id.in_(ids)), execution_options=bulk)
+        session.execute(
+            delete(Rating).where(Rating.client_uuid.in_(client_uuids)), execution_options=bulk
+        )
+        rebuild_derived(session)
+    session.expire_all()
 
 
 def check_batch(

@@ -123,7 +123,9 @@ def _declare_writes(app: Flask) -> None:
     once with "database is locked" when another request wrote in between, whatever the busy
     timeout. Dash callbacks are POSTs too but only read: they must not queue behind writers.
     The API's one write goes through `write_transaction`, which takes the lock itself for
-    just the write: its checks (token, code, body) need not hold other submissions up.
+    just the write: its checks (token, code, body) need not hold other submissions up. A
+    paper upload checks up to 2,000 forms before writing, then stores them in short write
+    transactions of their own (`feedback.services.submit_batch`).
     """
 
     @app.before_request
@@ -132,6 +134,7 @@ def _declare_writes(app: Flask) -> None:
             request.method in ("POST", "PUT", "PATCH", "DELETE")
             and not request.path.endswith("_dash-update-component")
             and not request.path.startswith("/api/")
+            and request.path != "/staff/paper"
         ):
             g.awaaz_write_token = WRITE_INTENT.set(True)
 

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from awaaz import create_app
 from feedback.services import (
     ConflictingResubmission,
+    InvalidBatch,
     InvalidSubmission,
     submit_rating,
 )
 from models import (
+    Alert,
     Answer,
     Comment,
     Rating,
@@ -218,3 +220,36 @@ def test_derived_quarter_tables_follow_the_ratings(session):
             assert ours.keys() == theirs.keys()
             for column, value in ours.items():
                 assert value == pytest.approx(theirs[column], abs=1e-9), (table, column)
+
+
+def test_a_batch_that_fails_half_way_is_taken_back_whole(session, monkeypatch):
+    """A batch is checked without the write lock, then stored in short transactions. If
+    another writer changes something in between (here: a code revoked while the second chunk
+    waits), the chunks already stored are removed with their alerts and derived sums."""
+    from feedback import services
+
+    monkeypatch.setattr(services, "BATCH_CHUNK", 2)
+    office = StakeholderFactory(type_code="police")
+    survivors = [SurvivorFactory() for _ in range(5)]
+    before = _derived_snapshot(session)
+    # Asked for money: each stored rating raises a safeguarding alert that must go too.
+    batch = [
+        submission(s, office, answers={**submission(s, office).answers, "money": "yes"})
+        for s in survivors
+    ]
+    checks = []
+    real_check = services._check
+
+    def check_then_revoke(session_, part, today):  # type: ignore[no-untyped-def]
+        checks.append(len(part))
+        if len(checks) == 3:  # the whole batch, then chunk one: now chunk two's turn
+            survivors[3].revoked_at = dt.datetime.now(dt.UTC)
+            session_.flush()
+        return real_check(session_, part, today)
+
+    monkeypatch.setattr(services, "_check", check_then_revoke)
+    with pytest.raises(InvalidBatch) as refused:
+        services.submit_batch(session, batch)
+    assert checks == [5, 2, 2] and 3 in refused.value.errors
+    assert count(session, Rating) == count(session, Alert) == count(session, Answer) == 0
+    assert _derived_snapshot(session) == before
