@@ -36,16 +36,38 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+CREATED_DATABASES: set[str] = set()
+
+
 def fresh_database(backend: str, name: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    """An empty database of its own, for tests that run servers or restore backups."""
+    """An empty database of its own, for tests that run servers or restore backups.
+
+    On PostgreSQL it is named after the database of AWAAZ_TEST_POSTGRES_URL (`test_durability`
+    beside `test`), so that two checkouts testing against two databases never meet, and it is
+    dropped when the test session ends.
+    """
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / name}.sqlite3"
+    name = f"{make_url(POSTGRES_URL).database}_{name}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
+    CREATED_DATABASES.add(name)
     return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_created_databases() -> Iterator[None]:
+    yield
+    if not CREATED_DATABASES:
+        return
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in sorted(CREATED_DATABASES):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def make_config(url: str, **extra: object) -> dict:

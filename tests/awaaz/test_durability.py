@@ -46,7 +46,7 @@ def _stored(database_url: str) -> list[str]:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_every_acknowledged_rating_survives_a_sigkill(backend, tmp_path):
-    url = fresh_database(backend, "awaaz_durability", tmp_path)
+    url = fresh_database(backend, "durability", tmp_path)
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'awaaz.sqlite3'}"
     server = start_server(tmp_path, ratings=0, database_url=url, workers=2)

@@ -35,8 +35,8 @@ def _fingerprint(url: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_backup_restores_to_identical_data(backend, tmp_path):
-    source = fresh_database(backend, "awaaz_backup_source", tmp_path)
-    target = fresh_database(backend, "awaaz_backup_target", tmp_path)
+    source = fresh_database(backend, "backup_source", tmp_path)
+    target = fresh_database(backend, "backup_target", tmp_path)
     app = create_app(make_config(source))
     with app.app_context():
         migrate.upgrade(db.engine)

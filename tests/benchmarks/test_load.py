@@ -106,7 +106,7 @@ def _load(port: int, token: str, codes: list[str], stakeholders: list[int]) -> d
 def test_submissions_per_second_against_a_bare_route(backend, tmp_path):
     workers = int(os.environ.get("AWAAZ_LOAD_WORKERS", DEFAULT_WORKERS[backend]))
     (tmp_path / "awaaz").mkdir()
-    url = fresh_database(backend, "awaaz_load", tmp_path)
+    url = fresh_database(backend, "load", tmp_path)
     awaaz = start_server(tmp_path / "awaaz", ratings=0, database_url=url, workers=workers)
     try:
         token = awaaz.awaaz("device-token", "issue", "load tablet").split()[-1]
