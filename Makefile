@@ -6,13 +6,26 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SOURCES := awaaz feedback mis models
 
-.PHONY: demo test lint bench security api-fuzz translations translations-check browser clean
+.PHONY: lock demo test lint bench security api-fuzz translations translations-check browser clean
 
-$(VENV)/.installed: pyproject.toml
+# Pinned, hash-checked dependencies (requirements-test.lock), so that nothing drifts between
+# two installs; `make lock` refreshes them on purpose. pip shows its progress.
+$(VENV)/.installed: pyproject.toml requirements-test.lock
+	bash scripts/install-system.sh
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "Installing the pinned, hash-checked Python packages (a few minutes the first time) …"
+	$(BIN)/pip install --progress-bar on --require-hashes -r requirements-test.lock
+	$(BIN)/pip install --no-deps -e .
 	touch $@
+
+# Refresh the locks: the newest versions pyproject.toml allows, with their hashes.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --extra test -o requirements-test.lock pyproject.toml
 
 translations: $(VENV)/.installed
 	$(BIN)/awaaz translate compile
