@@ -99,7 +99,8 @@ def _owner_only(database: str | None) -> None:
         return
     path = Path(database)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            return  # a misconfigured path: SQLite's own error says so at the first query
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         with suppress(FileNotFoundError):
