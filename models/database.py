@@ -132,12 +132,17 @@ def begin_write(session: Session) -> None:
     reads; its first write would fail at once with "database is locked" whenever another
     request wrote in between, whatever the busy timeout. The reads so far are committed (they
     changed nothing) and a transaction that takes the lock up front begins. On PostgreSQL,
-    and in a transaction that already holds the lock (every form post), it does nothing.
+    in a transaction that already holds the lock (every form post), and when the session holds
+    changes of its own not yet written, it does nothing.
     """
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
         if session.connection().info.get("awaaz_writer"):
+            return
+        if session.new or session.dirty or session.deleted:
+            # Work of the caller's that must commit with what follows: keep one transaction
+            # (a command-line run, with no other writer to race).
             return
         session.commit()
     session.connection(execution_options=WRITE)
