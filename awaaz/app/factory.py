@@ -60,9 +60,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if proxies:
         # The client's address (for rate limits), scheme (for __Host- cookies, HSTS and
         # Flask-WTF's same-origin check) and host, as the configured proxies saw them; any
-        # X-Forwarded-* header a client adds beyond those hops is ignored.
+        # X-Forwarded-* header a client adds beyond those hops is ignored. Not the port: a
+        # proxy's "X-Forwarded-Port: 443" would make the host "example.org:443", which
+        # Flask-WTF's same-origin check would not match with the browser's Referer.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     logs.init_app(app)
     db.init_app(app)
