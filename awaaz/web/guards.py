@@ -47,15 +47,20 @@ def _has_nul() -> bool:
     return False
 
 
+def _dependency(value: object) -> bool:
+    """One input or state of a callback; a list of them for a pattern-matching (ALL) one."""
+    if isinstance(value, list):
+        return all(_dependency(v) for v in value)
+    return isinstance(value, dict) and "id" in value and "property" in value
+
+
 def _dash_body_is_malformed() -> bool:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return True
     for key in ("inputs", "state"):
         values = body.get(key, [])
-        if not isinstance(values, list) or not all(
-            isinstance(v, dict) and "id" in v and "property" in v for v in values
-        ):
+        if not isinstance(values, list) or not all(_dependency(v) for v in values):
             return True
     return not isinstance(body.get("changedPropIds", []), list)
 
