@@ -48,7 +48,7 @@ FIRST_ROW = "$response.body#/rows/0"
 
 def _errors(*codes: int) -> dict:
     text = {
-        400: "The request could not be read.",
+        400: "The request could not be read (malformed JSON, or a NUL byte anywhere in it).",
         401: "No valid device token or session.",
         403: "This token or role may not use this operation.",
         404: "Not found.",
@@ -155,7 +155,7 @@ def _list_stakeholders(components: dict) -> dict:
                         },
                     },
                 ),
-                **_errors(401, 403, 422),
+                **_errors(400, 401, 403, 422),
             },
         }
     }
@@ -182,7 +182,7 @@ def _get_questionnaire(components: dict) -> dict:
             ],
             "responses": {
                 "200": _json(schemas.QuestionnaireOut, "The questionnaire."),
-                **_errors(401, 403, 404, 422),
+                **_errors(400, 401, 403, 404, 422),
             },
         }
     }
@@ -207,7 +207,7 @@ def _league_table(components: dict) -> dict:
                         "parameters": {"path.type_code": f"{FIRST_ROW}/type"},
                     },
                 ),
-                **_errors(401, 403, 404, 422),
+                **_errors(400, 401, 403, 404, 422),
             },
         }
     }
@@ -222,7 +222,7 @@ def _funder_summary(components: dict) -> dict:
             "parameters": _parameters(schemas.PeriodQuery, components),
             "responses": {
                 "200": _json(schemas.FunderSummary, "The summary."),
-                **_errors(401, 403, 404, 422),
+                **_errors(400, 401, 403, 404, 422),
             },
         }
     }
