@@ -45,9 +45,11 @@ def _types(session: Session) -> list[StakeholderType]:
     )
 
 
-# Codes that match nobody, per account: typing mistakes on a few forms pass, while an upload
-# can no longer test thousands of guessed codes (the limit is checked before each upload).
-PAPER_UNKNOWN_CODES = "50 per hour;200 per day"
+# Codes that match nobody, per account: typing mistakes on a few forms pass, while uploads
+# can no longer test thousands of guessed codes. The limit is checked before each upload and
+# charged after it; within one upload no code is looked up past the hour's allowance.
+UNKNOWN_PER_HOUR = 50
+PAPER_UNKNOWN_CODES = f"{UNKNOWN_PER_HOUR} per hour;200 per day"
 
 
 def _unknown_codes() -> int:
@@ -69,7 +71,11 @@ def upload():
         data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
         try:
             result = import_paper(
-                db.session, data, current_app.config["AWAAZ_CODE_KEY"], current_user
+                db.session,
+                data,
+                current_app.config["AWAAZ_CODE_KEY"],
+                current_user,
+                max_unknown=UNKNOWN_PER_HOUR,
             )
         except PaperRefused as refused:
             db.session.rollback()

@@ -57,6 +57,10 @@ PAPER_ERRORS = {
     "form_no": _l("Write the form number printed on the paper."),
     "month": _l("Write the month as YYYY-MM, e.g. 2026-11."),
     "yesno": _l("Write yes, no, or leave it empty."),
+    "unchecked": _l(
+        "Too many codes in this file match nobody: this one was not checked. Correct the "
+        "codes above and upload again."
+    ),
     "unreadable": _l(
         "Line %(line)s cannot be read: a field is too long or a quotation mark is not closed."
     ),
@@ -94,7 +98,11 @@ def _yesno(value: str) -> bool | None | str:
 
 
 def read_rows(
-    session: Session, data: bytes, code_key: str, uploader: User | None
+    session: Session,
+    data: bytes,
+    code_key: str,
+    uploader: User | None,
+    max_unknown: int | None = None,
 ) -> tuple[list[Submission], list[int]]:
     """Parse and check a CSV of paper forms: the submissions and their lines in the file.
 
@@ -138,7 +146,7 @@ def read_rows(
     submissions, lines, unknown_codes = [], [], []
     for line, row in rows:
         sub, row_problems = _submission(
-            session, row, line, items, code_key, uploader, unknown_codes
+            session, row, line, items, code_key, uploader, unknown_codes, max_unknown
         )
         problems += row_problems
         if sub is not None:
@@ -166,7 +174,11 @@ def _named(errors: dict[int, dict[str, str]], lines: list[int]) -> list[Problem]
     return problems
 
 
-def _submission(session, row, line, items, code_key, uploader, unknown_codes):  # type: ignore[no-untyped-def]
+class _Unchecked(Exception):
+    """This row's code is past the upload's allowance of unknown codes."""
+
+
+def _submission(session, row, line, items, code_key, uploader, unknown_codes, max_unknown):  # type: ignore[no-untyped-def]
     problems = []
 
     def bad(name: str, message) -> None:  # type: ignore[no-untyped-def]
@@ -175,6 +187,10 @@ def _submission(session, row, line, items, code_key, uploader, unknown_codes):  
     survivor = None
     try:
         code = normalise_code(row.get("survivor_code", ""))
+        if max_unknown is not None and len(unknown_codes) >= max_unknown:
+            # Past the allowance no code is looked up at all: a file of guessed codes learns
+            # nothing about the rest (the rate limit counts unknown codes across uploads).
+            raise _Unchecked
         survivor = session.scalars(
             select(Survivor).where(
                 Survivor.code_hash == hash_code(code_key, code), Survivor.revoked_at.is_(None)
@@ -194,6 +210,8 @@ def _submission(session, row, line, items, code_key, uploader, unknown_codes):  
             bad("survivor_code", messages.CODE_ERRORS["unknown"])
     except CodeFormatError as error:
         bad("survivor_code", messages.CODE_ERRORS[error.reason])
+    except _Unchecked:
+        bad("survivor_code", PAPER_ERRORS["unchecked"])
     form_no = row.get("form_no", "")
     if not form_no or len(form_no) > 40:
         bad("form_no", PAPER_ERRORS["form_no"])
@@ -236,10 +254,17 @@ def _submission(session, row, line, items, code_key, uploader, unknown_codes):  
 
 
 def import_paper(
-    session: Session, data: bytes, code_key: str, uploader: User | None = None
+    session: Session,
+    data: bytes,
+    code_key: str,
+    uploader: User | None = None,
+    max_unknown: int | None = None,
 ) -> tuple[int, int]:
-    """Store a file of paper forms all or nothing; returns (stored, already stored)."""
-    submissions, lines = read_rows(session, data, code_key, uploader)
+    """Store a file of paper forms all or nothing; returns (stored, already stored).
+
+    `max_unknown`: after that many codes that match nobody, no further code is looked up.
+    """
+    submissions, lines = read_rows(session, data, code_key, uploader, max_unknown)
     try:
         stored, replayed = submit_batch(session, submissions)
     except InvalidBatch as invalid:  # another upload raced this one with the same forms

@@ -36,10 +36,11 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def _has_nul() -> bool:
-    if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+    # Every value of every key: `.values()` of a MultiDict gives only each key's first.
+    if "\x00" in request.path or any("\x00" in v for _k, v in request.args.items(multi=True)):
         return True
     if request.mimetype == "application/x-www-form-urlencoded":
-        return any("\x00" in v for v in request.form.values())
+        return any("\x00" in v for _k, v in request.form.items(multi=True))
     if request.is_json:
         # Both the raw byte and its JSON escape end up as a NUL character in text.
         raw = request.get_data(cache=True)

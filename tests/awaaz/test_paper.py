@@ -138,8 +138,10 @@ def test_refused_uploads_are_audited_and_guessed_codes_run_out(client, session, 
     first = _upload(client, _csv(guesses))
     assert first.status_code == 422
     refused = session.scalars(select(AuditEvent).filter_by(action="paper.refused")).one()
-    assert refused.actor == "didi@example.org" and refused.detail["unknown_codes"] == 60
-    # 60 unknown codes spent the hour's 50: the next upload is not even read.
+    assert refused.actor == "didi@example.org" and refused.detail["unknown_codes"] == 50
+    # Past the hour's 50 no code was looked up: the file learns nothing of the last ten.
+    assert first.text.count("was not checked") == 10
+    # The 50 spent the hour's allowance: the next upload is not even read.
     second = _upload(client, _csv(guesses[:1]))
     assert second.status_code == 429 and int(second.headers["Retry-After"]) > 0
 
