@@ -7,6 +7,7 @@ tests exercise.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -31,6 +32,11 @@ CHROMIUM_ARGS = [
 ]
 STAFF_EMAIL = "field@test.awaaz.org"
 STAFF_PASSWORD = "a-long-field-password"
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of a form on `page`, as a browser would post it back."""
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
 
 
 def free_port() -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import http.client
 import http.cookiejar
-import re
 import ssl
 import urllib.error
 import urllib.parse
@@ -23,7 +22,14 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.feedback.test_browser import walk_flow
-from tests.live import CHROMIUM, CHROMIUM_ARGS, STAFF_EMAIL, STAFF_PASSWORD, start_server
+from tests.live import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    STAFF_EMAIL,
+    STAFF_PASSWORD,
+    csrf_token,
+    start_server,
+)
 from tests.proxy import NGINX, start_proxy
 
 pytestmark = pytest.mark.browser
@@ -108,7 +114,7 @@ class Client:
         """Status, headers and final address of a sign-in through the form."""
         with self.opener.open(f"{self.base}/staff/login") as response:
             page = response.read().decode()
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        token = csrf_token(page)
         body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
         request = urllib.request.Request(f"{self.base}/staff/login", data=body.encode())
         if referer:  # what Chromium sends under Referrer-Policy: same-origin

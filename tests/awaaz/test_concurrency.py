@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from awaaz.ops.demo import DEMO_PASSWORD
-from tests.live import start_server
+from tests.live import csrf_token, start_server
 
 PARALLEL = 16
 AGENT = "awaaz-concurrency-test"
@@ -33,7 +33,7 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         self.opener.addheaders = [("User-Agent", AGENT)]
         page = self.opener.open(f"{base}/staff/login").read().decode()
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        token = csrf_token(page)
         form = {"email": email, "password": DEMO_PASSWORD, "csrf_token": token}
         self.opener.open(f"{base}/staff/login", data=urllib.parse.urlencode(form).encode())
 

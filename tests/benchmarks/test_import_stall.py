@@ -26,7 +26,7 @@ import uuid
 import pytest
 
 from tests.factories import POLICE_ANSWERS
-from tests.live import STAFF_EMAIL, STAFF_PASSWORD, start_server
+from tests.live import STAFF_EMAIL, STAFF_PASSWORD, csrf_token, start_server
 
 pytestmark = pytest.mark.benchmark
 FORMS = 2000
@@ -144,11 +144,11 @@ def _upload(base: str, data: bytes) -> int:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/staff/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     form = {"email": STAFF_EMAIL, "password": STAFF_PASSWORD, "csrf_token": token}
     opener.open(f"{base}/staff/login", data=urllib.parse.urlencode(form).encode())
     page = opener.open(f"{base}/staff/paper").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     boundary = uuid.uuid4().hex
     body = (
         (

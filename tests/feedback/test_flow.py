@@ -15,6 +15,7 @@ from tests.factories import (
     UserFactory,
     district,
 )
+from tests.live import csrf_token as _token
 
 
 def count(session, model):
@@ -265,10 +266,6 @@ def test_a_stale_form_keeps_her_answers_and_writes_nothing(
     assert "পাতাটা অনেকক্ষণ খোলা ছিল" in page
     assert re.search(r'name="q_overall" value="3" checked', page)
     assert count(session, Rating) == 0
-
-
-def _token(page: str) -> str:
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
 
 
 def reach_questions_with_csrf(client, survivor, police):
