@@ -59,10 +59,17 @@ def kiosk_district() -> int | None:
     return kiosk.district_id if kiosk is not None else None
 
 
+# Set by the tablet's own script while its outbox holds ratings (static/tablet.js): the one
+# sign that outlives the kiosk cookie — a staff member signing in and out on the tablet, a
+# kiosk stopped on the console, a changed secret.
+OUTBOX_COOKIE = "awaaz_outbox"
+
+
 def was_kiosk() -> bool:
-    """Whether this device carries a kiosk cookie at all, valid or not: its storage may hold
-    sealed ratings not yet sent, which nothing may wipe (docs/offline.md)."""
-    return bool(request.cookies.get(cookie_name()))
+    """Whether this device carries a kiosk cookie at all, valid or not, or says its outbox is
+    not empty: its storage may hold sealed ratings not yet sent, which nothing may wipe
+    (docs/offline.md)."""
+    return bool(request.cookies.get(cookie_name()) or request.cookies.get(OUTBOX_COOKIE))
 
 
 def switch_on(response: Response, kiosk: Kiosk) -> Response:
@@ -91,8 +98,10 @@ def clear_site_data(*kinds: str) -> str:
     clearing "storage" there would destroy them — also when its kiosk was stopped or its
     cookie no longer verifies (a changed secret), since the outbox may still be full. They
     are sealed for the server (awaaz/security/sealing.py): keeping them tells nobody anything.
+    Nor "cookies" on such a tablet (a staff member signing out on it): that would take the
+    kiosk and outbox cookies, and with them what keeps the next quick exit from the outbox.
+    The session's own cookie is cleared by the caller.
     """
-    wanted = ["cache", *kinds]
-    if not was_kiosk():
-        wanted.append("storage")
-    return ", ".join(f'"{kind}"' for kind in wanted)
+    if was_kiosk():
+        return ", ".join(f'"{kind}"' for kind in ["cache", *kinds] if kind != "cookies")
+    return ", ".join(f'"{kind}"' for kind in ["cache", *kinds, "storage"])

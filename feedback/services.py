@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,7 @@ from models import (
     Answer,
     Channel,
     Comment,
+    ErasedRating,
     ItemKind,
     Questionnaire,
     Rating,
@@ -39,6 +41,13 @@ from models.safeguarding import raise_alert
 MAX_COMMENT_LENGTH = 2000
 # Paper forms can arrive late, but not years late: older months are most likely typos.
 OLDEST_MONTH_AGE_DAYS = 3 * 366
+# The programme's months are India's: at 00:30 on the 1st in West Bengal "this month" has
+# begun, though a server on UTC still counts the last day of the month before.
+PROGRAMME_TIMEZONE = ZoneInfo("Asia/Kolkata")
+
+
+def programme_today() -> dt.date:
+    return dt.datetime.now(PROGRAMME_TIMEZONE).date()
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,10 @@ class Submission:
     consent_contact: bool = False
     entered_by_id: int | None = None
     felt_unsafe: bool | None = None
+    # A sealed tablet rating was finished long before it arrives: what changed meanwhile (a
+    # deactivated or merged office, a new questionnaire version, an odd answer an older
+    # tablet accepted) drops the odd part, never the survivor's whole rating.
+    lenient: bool = False
 
     def digest(self) -> str:
         """A fingerprint of what was said, to tell a resubmission from a clash of UUIDs."""
@@ -104,6 +117,16 @@ class ConflictingResubmission(SubmissionError):
         return f"rating {self.client_uuid} was already stored with different content"
 
 
+@dataclass
+class ErasedResubmission(SubmissionError):
+    """The client UUID belonged to a rating the retention purge erased: not stored again."""
+
+    client_uuid: uuid.UUID
+
+    def __str__(self) -> str:
+        return f"rating {self.client_uuid} was stored and has since been erased"
+
+
 @dataclass(frozen=True)
 class SubmitResult:
     rating: Rating
@@ -121,7 +144,8 @@ def active_questionnaire(session: Session, type_id: int) -> Questionnaire | None
 def submit_rating(session: Session, submission: Submission, *, today: dt.date | None = None):
     """Validate and store a rating once; commits. Returns the stored rating either way.
 
-    Raises InvalidSubmission (nothing written) or ConflictingResubmission.
+    Raises InvalidSubmission (nothing written), ConflictingResubmission or
+    ErasedResubmission.
     """
     digest = submission.digest()
     try:
@@ -129,7 +153,9 @@ def submit_rating(session: Session, submission: Submission, *, today: dt.date | 
             existing = _find(session, submission.client_uuid)
             if existing is not None:
                 return _replay(existing, digest, submission.client_uuid)
-            rating = _build_rating(session, submission, digest, today or dt.date.today())
+            if session.get(ErasedRating, submission.client_uuid) is not None:
+                raise ErasedResubmission(submission.client_uuid)
+            rating = _build_rating(session, submission, digest, today or programme_today())
             session.add(rating)
             session.flush()
             count_rating(session, rating)
@@ -178,7 +204,7 @@ def submit_batch(
     have stored a UUID or revoked a code in between); should one fail, the ratings this batch
     already stored are taken out again before InvalidBatch is raised.
     """
-    today = today or dt.date.today()
+    today = today or programme_today()
     errors = _check(session, submissions, today)[1]
     if session.in_transaction():
         session.commit()  # end the reading transaction: nothing was written
@@ -237,7 +263,7 @@ def check_batch(
     session: Session, submissions: list[Submission], *, today: dt.date | None = None
 ) -> dict[int, dict[str, str]]:
     """Every rule a batch breaks, by submission index; writes nothing."""
-    return _check(session, submissions, today or dt.date.today())[1]
+    return _check(session, submissions, today or programme_today())[1]
 
 
 def _check(session: Session, submissions: list[Submission], today: dt.date):  # type: ignore[no-untyped-def]
@@ -255,6 +281,9 @@ def _check(session: Session, submissions: list[Submission], today: dt.date):  # 
             if existing.payload_digest != submission.digest():
                 errors[index] = {"client_uuid": "conflict"}
             built.append(None)
+            continue
+        if session.get(ErasedRating, submission.client_uuid) is not None:
+            built.append(None)  # stored once and since erased: as good as already stored
             continue
         try:
             # Built, not added: nothing reaches the session until the whole batch is valid.
@@ -281,15 +310,18 @@ def _build_rating(session: Session, sub: Submission, digest: str, today: dt.date
         errors["survivor"] = "unknown"
     elif not survivor.active:
         errors["survivor"] = "revoked"
-    stakeholder = session.get(Stakeholder, sub.stakeholder_id)
-    if stakeholder is None or not stakeholder.active:
+    stakeholder = _stakeholder(session, sub)
+    if stakeholder is None:
         errors["stakeholder"] = "unknown"
     service = session.scalars(select(Service).filter_by(code=sub.service_code)).first()
     if service is None:
         errors["service"] = "unknown"
     month = first_of_month(sub.month)
     if month > first_of_month(today):
-        errors["month"] = "future"
+        if sub.lenient:  # a tablet's clock ahead of ours: it cannot be later than now
+            month = first_of_month(today)
+        else:
+            errors["month"] = "future"
     elif (today - month).days > OLDEST_MONTH_AGE_DAYS:
         errors["month"] = "too_old"
     try:
@@ -298,11 +330,18 @@ def _build_rating(session: Session, sub: Submission, digest: str, today: dt.date
         errors["channel"] = "invalid"
     comment = (sub.comment or "").strip()
     if len(comment) > MAX_COMMENT_LENGTH:
-        errors["comment"] = "too_long"
+        if sub.lenient:
+            comment = comment[:MAX_COMMENT_LENGTH]
+        else:
+            errors["comment"] = "too_long"
     questionnaire = stakeholder and active_questionnaire(session, stakeholder.type_id)
     if stakeholder is not None and questionnaire is None:
         errors["stakeholder"] = "wrong_type"
-    answers = _validate_answers(questionnaire, sub.answers, errors) if questionnaire else []
+    answers = (
+        _validate_answers(questionnaire, sub.answers, errors, lenient=sub.lenient)
+        if questionnaire
+        else []
+    )
     if errors:
         raise InvalidSubmission(errors)
 
@@ -330,22 +369,39 @@ def _build_rating(session: Session, sub: Submission, digest: str, today: dt.date
     )
 
 
-def _validate_answers(questionnaire: Questionnaire, given: Mapping[str, str], errors: dict):
+def _stakeholder(session: Session, sub: Submission) -> Stakeholder | None:
+    """The office rated; for a lenient (tablet) rating also one deactivated since, or the
+    one it was merged into."""
+    stakeholder = session.get(Stakeholder, sub.stakeholder_id)
+    if not sub.lenient:
+        return stakeholder if stakeholder is not None and stakeholder.active else None
+    for _hop in range(5):  # merges do not chain far; a cycle must not hang the request
+        if stakeholder is None or stakeholder.merged_into_id is None:
+            break
+        stakeholder = session.get(Stakeholder, stakeholder.merged_into_id)
+    return stakeholder
+
+
+def _validate_answers(
+    questionnaire: Questionnaire, given: Mapping[str, str], errors: dict, *, lenient: bool
+):
+    """Answers to store; in lenient mode what does not fit is left out, not refused."""
     entries = {entry.item.code: entry for entry in questionnaire.entries}
     for code in given:
-        if code not in entries:
+        if code not in entries and not lenient:
             errors[f"answers.{code}"] = "unknown"
     answers = []
     for code, entry in entries.items():
         raw = (given.get(code) or "").strip()
         if not raw:
-            if entry.required:
+            if entry.required and not lenient:
                 errors[f"answers.{code}"] = "required"
             continue
         try:
             value = normalise(entry.item, raw)
         except InvalidAnswer:
-            errors[f"answers.{code}"] = "invalid"
+            if not lenient:
+                errors[f"answers.{code}"] = "invalid"
             continue
         if entry.item.kind is ItemKind.DAYS and raw != DONT_KNOW:
             raw = str(int(raw))  # Bengali or Devanagari digits are stored as ASCII
@@ -355,12 +411,14 @@ def _validate_answers(questionnaire: Questionnaire, given: Mapping[str, str], er
 
 __all__ = [
     "ConflictingResubmission",
+    "ErasedResubmission",
     "InvalidBatch",
     "InvalidSubmission",
     "Submission",
     "SubmissionError",
     "SubmitResult",
     "active_questionnaire",
+    "programme_today",
     "check_batch",
     "submit_batch",
     "submit_rating",

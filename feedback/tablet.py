@@ -78,6 +78,23 @@ STRINGS = {
     "offline": N_("No network now. You can still give your answers."),
     "not_kiosk": N_("This page works only on a programme tablet. Please ask your didi."),
     "about": N_("About %(name)s"),
+    "days_invalid": N_("Please write only the number of days, like 12."),
+    "tell_didi": N_("Please tell your didi."),
+    "saved_attention": N_(
+        "Thank you. Your answers are kept on this tablet. Your didi will see to them."
+    ),
+    # For the field worker: ratings the server refused, kept on the tablet (docs/offline.md).
+    "attention": N_("For your didi: %(n)s need attention"),
+    "attention_hint": N_(
+        "The server could not take these. They stay locked on this tablet. "
+        "Fix the reason, then press Try again."
+    ),
+    "retry": N_("Try again"),
+    "reason_code": N_("The code on the card is not known."),
+    "reason_stakeholder": N_("The office is not of this tablet's district."),
+    "reason_conflict": N_("The same number was used for another rating."),
+    "reason_invalid": N_("Something in it was not right."),
+    "reason_key": N_("The server cannot open it: its key was changed. Tell the administrator."),
 }
 
 
@@ -124,6 +141,7 @@ def _pack(lang: str, district_id: int) -> dict:
         "lang": lang,
         "district": {"id": district.id, "name": district.display_name(lang)},
         "public_key": current_app.config["AWAAZ_TABLET_PUBLIC_KEY"],
+        "key_id": current_app.config["AWAAZ_TABLET_KEY_ID"],
         "types": types,
         "stakeholders": stakeholders,
         "services": services,

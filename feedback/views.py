@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import uuid
 from functools import lru_cache, wraps
@@ -31,9 +30,11 @@ from .kiosk import clear_site_data, kiosk_district
 from .limits import limiter, wrong_code_limits
 from .services import (
     ConflictingResubmission,
+    ErasedResubmission,
     InvalidSubmission,
     Submission,
     active_questionnaire,
+    programme_today,
     submit_rating,
 )
 
@@ -244,7 +245,7 @@ def questions(lang):
         survivor_id=g.survivor.id,
         stakeholder_id=stakeholder.id,
         service_code=g.flow.service_code,
-        month=flow.month_for(g.flow.when, dt.date.today()),
+        month=flow.month_for(g.flow.when, programme_today()),
         channel=Channel.KIOSK if kiosk_district() else Channel.PHONE,
         answers=answers,
         comment=request.form.get("comment", ""),
@@ -260,7 +261,7 @@ def questions(lang):
             for name, reason in invalid.errors.items()
         }
         return _questions_page(stakeholder, questionnaire, request.form, errors, 422)
-    except ConflictingResubmission:
+    except (ConflictingResubmission, ErasedResubmission):
         pass  # this attempt was already stored; what matters to her is that it arrived
     flow.reset()
     # Only her district survives the reset, for the "you said, we did" board she reads next.

@@ -106,6 +106,19 @@ class Rating(Base):
     )
 
 
+class ErasedRating(Base):
+    """The client UUID of a rating the retention purge erased, and nothing else of it.
+
+    A tablet that was offline for months may send a sealed rating again after the purge took
+    it away; without this row it would be stored a second time (and raise its alert again).
+    """
+
+    __tablename__ = "erased_ratings"
+
+    client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    erased_at: Mapped[created_at]
+
+
 class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = (

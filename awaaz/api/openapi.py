@@ -14,6 +14,7 @@ BODIES = [
     schemas.RatingIn,
     schemas.SealedRating,
     schemas.RatingOut,
+    schemas.TabletReply,
     schemas.Errors,
     schemas.StakeholderList,
     schemas.QuestionnaireOut,
@@ -53,6 +54,7 @@ def _errors(*codes: int) -> dict:
         403: "This token or role may not use this operation.",
         404: "Not found.",
         409: "The client UUID was already used for a different rating.",
+        410: "The client UUID belonged to a rating since erased by the retention purge.",
         422: "A field is missing or wrong; each error names its field.",
         429: "Too many requests (or too many wrong survivor codes) from this device.",
     }
@@ -100,7 +102,7 @@ def _submit_rating(components: dict) -> dict:
                     },
                 ),
                 "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
-                **_errors(400, 401, 403, 409, 422, 429),
+                **_errors(400, 401, 403, 409, 410, 422, 429),
             },
         }
     }
@@ -113,7 +115,9 @@ def _submit_sealed(components: dict) -> dict:
             "summary": "A rating sealed by an offline kiosk tablet (idempotent)",
             "description": (
                 "For the survivor app's offline tablet: needs the kiosk cookie and the "
-                "header `X-Awaaz-Tablet: 1`. The sealed body opens to a RatingIn."
+                "header `X-Awaaz-Tablet: 1`. The sealed body opens to a TabletRatingIn. "
+                "The answer names only the UUID and what became of it: whoever holds a "
+                "tablet holds its cookie and its outbox."
             ),
             "requestBody": {
                 "required": True,
@@ -121,9 +125,23 @@ def _submit_sealed(components: dict) -> dict:
             },
             "parameters": _parameters(schemas.Query, components),
             "responses": {
-                "201": _json(schemas.RatingOut, "Stored."),
-                "200": _json(schemas.RatingOut, "Already stored with this UUID: nothing new."),
-                **_errors(400, 403, 409, 422, 429),
+                "201": _json(schemas.TabletReply, "Stored."),
+                "200": _json(
+                    schemas.TabletReply, "Already stored with this UUID (or stored and erased)."
+                ),
+                "409": _json(schemas.TabletReply, "Refused: the UUID names another rating."),
+                "422": {
+                    "description": (
+                        "Refused (a TabletReply: the tablet keeps it under needs attention), "
+                        "or an envelope that is not one (Errors)."
+                    ),
+                    "content": {
+                        "application/json": {
+                            "schema": {"anyOf": [_ref(schemas.TabletReply), _ref(schemas.Errors)]}
+                        }
+                    },
+                },
+                **_errors(400, 403, 429),
             },
         }
     }

@@ -4,6 +4,7 @@ or as a sealed tablet envelope."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from flask import Response, current_app, g, request
 from flask_babel import gettext as _
@@ -11,19 +12,22 @@ from pydantic import ValidationError
 from sqlalchemy import update
 
 from awaaz.api import schemas
-from awaaz.api.views import Invalid, bp, json_response, parse_body, problems
+from awaaz.api.views import Invalid, bp, json_response, parse_body
 from awaaz.security.sealing import SealError, unseal
 from awaaz.web.messages import field_message
 from feedback import directory, messages
-from feedback.kiosk import kiosk_district
+from feedback.kiosk import current_kiosk
 from feedback.limits import limiter, wrong_code_limits
 from feedback.services import (
+    PROGRAMME_TIMEZONE,
     ConflictingResubmission,
+    ErasedResubmission,
     InvalidSubmission,
     Submission,
     submit_rating,
 )
-from models import Channel, DeviceToken
+from models import Channel, DeviceToken, Kiosk, Stakeholder
+from models.audit import record
 from models.codes import CodeFormatError
 from models.database import db, write_transaction
 
@@ -31,9 +35,10 @@ from models.database import db, write_transaction
 def _wrong_code(response: Response) -> bool:
     if response.status_code != 422:
         return False
-    return any(
-        p.get("field") == "survivor_code" for p in (response.get_json() or {}).get("errors", [])
-    )
+    body = response.get_json() or {}
+    if body.get("reason") == "code":  # a tablet's sealed rating
+        return True
+    return any(p.get("field") == "survivor_code" for p in body.get("errors", []))
 
 
 def _note_use(device: DeviceToken) -> None:
@@ -61,30 +66,116 @@ def submit():
 @bp.post("/tablet/ratings")
 @limiter.limit(wrong_code_limits, deduct_when=_wrong_code)  # per kiosk (feedback.limits)
 def submit_sealed():
-    """A rating an offline kiosk tablet sealed for this server (see awaaz/sealing.py).
+    """A rating an offline kiosk tablet sealed for this server (see security/sealing.py).
 
     The kiosk cookie that staff set on the tablet is its credential; the custom header, which
     no cross-site form can send, stands in for a CSRF token (the survivor's session, and
     with it any token, is gone by the time the tablet is back online).
+
+    Whoever holds a tablet holds its cookie and its outbox, so the reply says nothing of
+    what the envelope holds: its UUID, stored / already stored / refused, and a refusal's
+    kind. The tablet removes a rating only on such a reply for that UUID (docs/offline.md).
     """
     envelope = parse_body(schemas.SealedRating)
-    if kiosk_district() is None or request.headers.get("X-Awaaz-Tablet") != "1":
+    kiosk = current_kiosk()
+    if kiosk is None or request.headers.get("X-Awaaz-Tablet") != "1":
         raise Invalid([("", _("Only a programme tablet in kiosk mode can send this."))], 403)
+    ring = current_app.config["AWAAZ_TABLET_KEYRING"]
     try:
-        opened = unseal(
-            current_app.config["AWAAZ_TABLET_KEY"], envelope.key, envelope.iv, envelope.data
-        )
+        opened = unseal(ring, envelope.kid, envelope.key, envelope.iv, envelope.data)
+        payload = schemas.TabletRatingIn.model_validate_json(opened)
     except SealError:
-        raise Invalid([("data", _("This rating was not sealed for this server."))]) from None
-    try:
-        payload = schemas.RatingIn.model_validate_json(opened)
-    except ValidationError as error:
-        raise Invalid(problems(error)) from None
+        return _refused(envelope.client_uuid, "key", kiosk)
+    except ValidationError:
+        return _refused(envelope.client_uuid, "invalid", kiosk)
     if payload.client_uuid != envelope.client_uuid:
-        raise Invalid([("client_uuid", field_message("invalid"))])
-    # The server says how the rating came: a kiosk tablet's envelope is a kiosk rating,
-    # whatever it claims.
-    return _store(payload, kiosk_district(), Channel.KIOSK)
+        return _refused(envelope.client_uuid, "invalid", kiosk)
+    try:
+        survivor = directory.find_survivor(
+            db.session, current_app.config["AWAAZ_CODE_KEY"], payload.survivor_code
+        )
+    except CodeFormatError:
+        survivor = None
+    if survivor is None or survivor.district_id != kiosk.district_id:
+        return _refused(envelope.client_uuid, "code", kiosk)
+    stakeholder = db.session.get(Stakeholder, payload.stakeholder_id)
+    if stakeholder is None or stakeholder.district_id != kiosk.district_id:
+        # A tablet rates the offices of its own district (its pack holds no others).
+        return _refused(envelope.client_uuid, "stakeholder", kiosk)
+    submission = Submission(
+        client_uuid=payload.client_uuid,
+        survivor_id=survivor.id,
+        stakeholder_id=stakeholder.id,
+        service_code=payload.service,
+        month=_tablet_month(payload, envelope.sent_at),
+        # The server says how the rating came: a kiosk tablet's envelope is a kiosk rating,
+        # whatever it claims.
+        channel=Channel.KIOSK,
+        answers=payload.answers,
+        comment=payload.comment,
+        language=payload.language,
+        consent_contact=payload.consent_contact,
+        felt_unsafe=payload.felt_unsafe,
+        lenient=True,
+    )
+    try:
+        result = submit_rating(db.session, submission)
+    except InvalidSubmission as invalid:
+        reason = "invalid"
+        if "survivor" in invalid.errors:  # revoked since she rated
+            reason = "code"
+        elif "stakeholder" in invalid.errors:
+            reason = "stakeholder"
+        return _refused(envelope.client_uuid, reason, kiosk)
+    except ConflictingResubmission:
+        return _refused(envelope.client_uuid, "conflict", kiosk, status=409)
+    except ErasedResubmission:
+        # Stored once and erased by the retention purge since: the tablet may let it go.
+        return _reply(envelope.client_uuid, "already_stored", 200)
+    if result.created:
+        return _reply(envelope.client_uuid, "stored", 201)
+    return _reply(envelope.client_uuid, "already_stored", 200)
+
+
+def _reply(client_uuid: uuid.UUID, status: str, code: int, reason: str | None = None) -> Response:
+    body = schemas.TabletReply(client_uuid=client_uuid, status=status, reason=reason)
+    return json_response(body, code)
+
+
+def _refused(client_uuid: uuid.UUID, reason: str, kiosk: Kiosk, status: int = 422) -> Response:
+    """A refusal the tablet keeps in its "needs attention" list; the console counts them."""
+    db.session.rollback()
+    record(
+        db.session,
+        "tablet.refused",
+        target_type="kiosk",
+        target_id=kiosk.id,
+        detail={"reason": reason},
+    )
+    db.session.commit()
+    return _reply(client_uuid, "refused", status, reason)
+
+
+MONTHS_BACK = {"this_month": 0, "last_month": 1, "earlier": 2}
+# Longer than this between sealing and sending, by the tablet's own clock, means the clock was
+# set in between (a reset to 1970, say): the time since is then unknown, taken as none.
+LONGEST_OFFLINE = dt.timedelta(days=366)
+
+
+def _tablet_month(payload: schemas.TabletRatingIn, sent_at: int | None) -> dt.date:
+    """The month she went, told by the server's clock: she said "this month" at a moment the
+    tablet's clock places some time before it sent the rating. Only that difference is taken
+    from the tablet — right however wrong its clock is (a reset to 1970, India's time on a
+    server on UTC) — so "this month" is the month in India when she rated."""
+    if payload.when is None or payload.sealed_at is None or sent_at is None:
+        year, month = (int(part) for part in payload.month.split("-"))  # an older tablet
+        return dt.date(year, month, 1)
+    since = dt.timedelta(milliseconds=sent_at - payload.sealed_at)
+    if not dt.timedelta(0) <= since <= LONGEST_OFFLINE:
+        since = dt.timedelta(0)
+    rated = (dt.datetime.now(dt.UTC) - since).astimezone(PROGRAMME_TIMEZONE).date()
+    index = rated.year * 12 + rated.month - 1 - MONTHS_BACK[payload.when]
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _store(payload: schemas.RatingIn, district_id: int | None, channel: Channel) -> Response:
@@ -124,6 +215,9 @@ def _store(payload: schemas.RatingIn, district_id: int | None, channel: Channel)
     except ConflictingResubmission:
         message = _("This UUID was already used for a different rating.")
         raise Invalid([("client_uuid", message)], status=409) from None
+    except ErasedResubmission:
+        message = _("This rating was stored once and has since been erased.")
+        raise Invalid([("client_uuid", message)], status=410) from None
     rating = result.rating
     body = schemas.RatingOut(
         client_uuid=rating.client_uuid,

@@ -53,13 +53,49 @@ class RatingIn(Strict):
 B64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]+={0,2}$", max_length=12000)]
 
 
+# A tablet clock reading in milliseconds since 1970 (anything a broken clock may say).
+ClockMs = Annotated[int, Field(ge=0, le=2**53)]
+
+
+class TabletRatingIn(RatingIn):
+    """What a tablet seals: a RatingIn, with when she went as she said it ("this month")
+    and the tablet's clock when it sealed, so the server can tell the month by its own
+    clock, whatever the tablet's says."""
+
+    when: Literal["this_month", "last_month", "earlier"] | None = None
+    sealed_at: ClockMs | None = None
+
+
 class SealedRating(Strict):
-    """A RatingIn sealed by an offline kiosk tablet for this server (ECDH P-256, AES-GCM)."""
+    """A TabletRatingIn sealed by an offline kiosk tablet for this server (ECDH P-256,
+    AES-GCM), padded to a fixed size (8,192 bytes) before sealing."""
 
     client_uuid: uuid.UUID
+    kid: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")] | None = Field(
+        default=None,
+        description="The server key it was sealed for (from the pack); absent: an old tablet.",
+    )
     key: B64 = Field(description="The tablet's one-time public key (raw point, base64).")
     iv: B64
-    data: B64 = Field(description="The RatingIn as JSON, encrypted (base64).")
+    data: B64 = Field(description="The rating as JSON, padded and encrypted (base64).")
+    sent_at: ClockMs | None = Field(
+        default=None,
+        description="The tablet's clock when it sent this; with the sealed time, how long ago "
+        "she finished, which no clock's error changes.",
+    )
+
+
+class TabletReply(BaseModel):
+    """All the server says about a sealed rating: nothing of what it holds."""
+
+    client_uuid: uuid.UUID
+    status: Literal["stored", "already_stored", "refused"]
+    reason: Literal["code", "stakeholder", "conflict", "invalid", "key"] | None = Field(
+        default=None,
+        description="Why it was refused: the card's code, the office (not of this tablet's "
+        "district), the UUID used for another rating, the contents, or a key this server "
+        "does not hold.",
+    )
 
 
 class RatingOut(BaseModel):

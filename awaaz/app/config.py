@@ -9,7 +9,7 @@ from typing import Any
 
 from limits import parse_many
 
-from awaaz.security.sealing import instance_key
+from awaaz.security.sealing import instance_key, instance_old_keys, split_pems
 from feedback.limits import DEFAULT_WRONG_CODE_LIMITS
 
 
@@ -39,6 +39,10 @@ def _instance_secret(instance_path: Path, filename: str) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+# The secrets a deployment must keep, each from the environment or the instance folder.
+KEY_VARIABLES = ("AWAAZ_SECRET_KEY", "AWAAZ_CODE_KEY", "AWAAZ_TABLET_KEY", "AWAAZ_TABLET_OLD_KEYS")
 
 
 def _limits_setting(name: str, default: str) -> str:
@@ -76,8 +80,17 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "AWAAZ_CODE_KEY": os.environ.get("AWAAZ_CODE_KEY")
         or _instance_secret(instance_path, "code_key"),
         "SQLALCHEMY_ENGINES": {"default": engine_config(url)},
-        # Opens the ratings an offline tablet sealed for this server (awaaz/sealing.py).
-        "AWAAZ_TABLET_KEY": instance_key(instance_path),
+        # Opens the ratings an offline tablet sealed for this server (security/sealing.py):
+        # the current key, and the keys before a rotation (docs/offline.md).
+        "AWAAZ_TABLET_KEY": os.environ.get("AWAAZ_TABLET_KEY") or instance_key(instance_path),
+        "AWAAZ_TABLET_OLD_KEYS": [
+            *split_pems(os.environ.get("AWAAZ_TABLET_OLD_KEYS", "")),
+            *instance_old_keys(instance_path),
+        ],
+        # Which keys the environment sets: `awaaz restore` may replace only the others.
+        "AWAAZ_KEYS_FROM_ENVIRONMENT": sorted(
+            name for name in KEY_VARIABLES if os.environ.get(name, "").strip()
+        ),
         "AWAAZ_K_STAFF": _int_setting("AWAAZ_K_STAFF", 5),
         "AWAAZ_K_FUNDER": _int_setting("AWAAZ_K_FUNDER", 11),
         "AWAAZ_PRIOR_WEIGHT": _int_setting("AWAAZ_PRIOR_WEIGHT", 5, minimum=0),

@@ -54,8 +54,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     if not app.config.get("AWAAZ_TABLET_KEY"):  # tests: a key for this app's life only
         app.config["AWAAZ_TABLET_KEY"] = sealing.new_private_key()
+    ring = sealing.KeyRing(
+        app.config["AWAAZ_TABLET_KEY"], tuple(app.config.get("AWAAZ_TABLET_OLD_KEYS") or ())
+    )
+    ring.ids()  # a key that is not an EC P-256 private key stops the start, not a request
+    app.config["AWAAZ_TABLET_KEYRING"] = ring
     # The survivor app hands the public half to tablets; only the shell holds the private.
-    app.config["AWAAZ_TABLET_PUBLIC_KEY"] = sealing.public_key(app.config["AWAAZ_TABLET_KEY"])
+    app.config["AWAAZ_TABLET_PUBLIC_KEY"] = sealing.public_key(ring.current)
+    app.config["AWAAZ_TABLET_KEY_ID"] = ring.current_id
     proxies = app.config.get("AWAAZ_TRUSTED_PROXIES", 0)
     if proxies:
         # The client's address (for rate limits), scheme (for __Host- cookies, HSTS and

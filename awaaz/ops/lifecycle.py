@@ -16,11 +16,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from models import Answer, Comment, Rating, StaffSession
+from models import Answer, Comment, ErasedRating, Rating, StaffSession
 from models import settings as programme
 from models.audit import record
 from models.ratings import CommentStatus, rebuild_derived
@@ -138,6 +138,14 @@ def purge(session: Session, now: dt.datetime, dry_run: bool = False) -> PurgeRes
         update(Comment).where(old_rejected).values(moderated=None), execution_options=bulk
     )
     if old_ratings is not None and ratings:
+        # Their UUIDs stay: a tablet's late replay of one must not store it again.
+        session.execute(
+            insert(ErasedRating).from_select(
+                ["client_uuid"],
+                select(Rating.client_uuid).where(Rating.id.in_(old_ratings)),
+                include_defaults=False,  # erased_at from the database's clock
+            )
+        )
         session.execute(
             delete(Answer).where(Answer.rating_id.in_(old_ratings)), execution_options=bulk
         )

@@ -1,7 +1,10 @@
 /* Awaaz offline tablet: the survivor flow from a kept pack, ratings sealed and sent later.
    Nothing she answers is stored in the clear: a finished rating is sealed for the server
-   (ECDH P-256 + HKDF + AES-GCM, WebCrypto) before it touches IndexedDB, and it leaves the
-   tablet only when the server has answered for it (stored, or already stored). */
+   (ECDH P-256 + HKDF + AES-GCM, WebCrypto, padded to a fixed size) before it touches
+   IndexedDB, and it leaves the outbox only when our server has answered for that very UUID:
+   stored or already stored (gone), or refused (kept under "needs attention" for a field
+   worker to see and send again). Any other answer — a redirect, a page from network kit in
+   between, an error, no answer — keeps it for the next try. */
 (function () {
   "use strict";
   var root = document.getElementById("tablet");
@@ -46,22 +49,26 @@
   }
 
   // --- the outbox: sealed ratings in IndexedDB -------------------------------------------
+  // "outbox": waiting to be sent; "attention": refused by the server, kept with the reason
+  // until a field worker sends them again. Nothing here is readable without the server's key.
   function openDb() {
     return new Promise(function (resolve, reject) {
-      var request = indexedDB.open("awaaz-tablet", 1);
+      var request = indexedDB.open("awaaz-tablet", 2);
       request.onupgradeneeded = function () {
-        request.result.createObjectStore("outbox", { keyPath: "client_uuid" });
+        var db = request.result;
+        if (!db.objectStoreNames.contains("outbox")) db.createObjectStore("outbox", { keyPath: "client_uuid" });
+        if (!db.objectStoreNames.contains("attention")) db.createObjectStore("attention", { keyPath: "client_uuid" });
       };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
     });
   }
 
-  function store(mode, work) {
+  function store(names, mode, work) {
     return openDb().then(function (db) {
       return new Promise(function (resolve, reject) {
-        var tx = db.transaction("outbox", mode);
-        var request = work(tx.objectStore("outbox"));
+        var tx = db.transaction(names, mode);
+        var request = work(tx);
         tx.oncomplete = function () { db.close(); resolve(request && request.result); };
         // A full disk aborts the transaction without a request error: both mean "not kept".
         tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
@@ -69,11 +76,31 @@
     });
   }
 
-  var outbox = {
-    put: function (item) { return store("readwrite", function (s) { return s.put(item); }); },
-    all: function () { return store("readonly", function (s) { return s.getAll(); }); },
-    remove: function (id) { return store("readwrite", function (s) { return s.delete(id); }); }
-  };
+  function box(name) {
+    return {
+      put: function (item) { return store([name], "readwrite", function (tx) { return tx.objectStore(name).put(item); }); },
+      all: function () { return store([name], "readonly", function (tx) { return tx.objectStore(name).getAll(); }); },
+      remove: function (id) { return store([name], "readwrite", function (tx) { return tx.objectStore(name).delete(id); }); }
+    };
+  }
+  var outbox = box("outbox");
+  var attention = box("attention");
+
+  // Between the two lists in one transaction: a crash leaves the rating in one or the other.
+  function move(item, from, to) {
+    return store([from, to], "readwrite", function (tx) {
+      tx.objectStore(to).put(item);
+      return tx.objectStore(from).delete(item.client_uuid);
+    });
+  }
+
+  // While anything waits, a cookie tells the server not to clear this site's storage or
+  // cookies (quick exit, a staff member signing out), whatever became of the kiosk cookie.
+  function markOutbox(waiting) {
+    var secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = "awaaz_outbox=" + (waiting ? "1; max-age=31536000" : "; max-age=0") +
+      "; path=/; SameSite=Strict" + secure;
+  }
 
   // --- sealing -----------------------------------------------------------------------------
   function b64(buffer) {
@@ -85,6 +112,17 @@
     var raw = atob(text), bytes = new Uint8Array(raw.length);
     for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
     return bytes;
+  }
+
+  var PADDED = 8192; // every sealed rating is this long inside: its size tells nothing
+
+  function padded(rating) {
+    var json = new TextEncoder().encode(JSON.stringify(rating));
+    var size = Math.ceil((json.length + 4) / PADDED) * PADDED;
+    var out = new Uint8Array(size);
+    new DataView(out.buffer).setUint32(0, json.length);
+    out.set(json, 4);
+    return out;
   }
 
   function seal(rating) {
@@ -99,50 +137,81 @@
       .then(function (bits) { return crypto.subtle.importKey("raw", bits, "HKDF", false, ["deriveKey"]); })
       .then(function (secret) {
         return crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode("awaaz-tablet-v1") },
+          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode("awaaz-tablet-v2") },
           secret, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
       })
       .then(function (aes) {
-        var plain = new TextEncoder().encode(JSON.stringify(rating));
         return Promise.all([
-          crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, aes, plain),
+          crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, aes, padded(rating)),
           crypto.subtle.exportKey("raw", pair.publicKey)
         ]);
       })
       .then(function (parts) {
-        return { client_uuid: rating.client_uuid, key: b64(parts[1]), iv: b64(iv), data: b64(parts[0]) };
+        return { client_uuid: rating.client_uuid, kid: pack.key_id, key: b64(parts[1]), iv: b64(iv), data: b64(parts[0]) };
       });
   }
 
   // --- sending: whenever there is a network ---------------------------------------------
+  var notKiosk = false;
+
   function showWaiting() {
-    return outbox.all().then(function (items) {
+    return Promise.all([outbox.all(), attention.all()]).then(function (lists) {
+      var waiting = lists[0], refused = lists[1];
       var parts = [];
       if (!navigator.onLine) parts.push(S("offline"));
-      if (items.length) parts.push(S("waiting", { n: items.length }));
+      if (waiting.length) parts.push(S("waiting", { n: waiting.length }));
+      if (waiting.length && notKiosk) parts.push(S("not_kiosk"));
       status.textContent = parts.join(" ");
-      root.dataset.waiting = String(items.length);
+      root.dataset.waiting = String(waiting.length);
+      root.dataset.attention = String(refused.length);
+      markOutbox(waiting.length + refused.length > 0);
+      showAttention(refused);
     });
   }
 
+  var SEND_TIMEOUT_MS = 30000;
+
+  // What became of one sealed rating: "stored", "already_stored", "refused" (moved to
+  // needs attention) or "kept" (no answer from our server about it: try again later).
   function sendOne(item) {
+    var body = {};
+    Object.keys(item).forEach(function (name) { if (name !== "reason" && name !== "refused_at") body[name] = item[name]; });
+    body.sent_at = Math.max(0, Date.now());
+    var abort = window.AbortController ? new AbortController() : null;
+    var timer = abort && setTimeout(function () { abort.abort(); }, SEND_TIMEOUT_MS);
     return fetch(root.dataset.send + "?lang=" + root.dataset.lang, {
       method: "POST",
       credentials: "same-origin",
+      redirect: "manual", // a captive portal's redirect is not our server's answer
+      cache: "no-store",
+      signal: abort ? abort.signal : undefined,
       headers: { "Content-Type": "application/json", "X-Awaaz-Tablet": "1" },
-      body: JSON.stringify(item)
+      body: JSON.stringify(body)
     }).then(function (response) {
-      // Stored (201) or stored before (200): the server has it. A refusal that no resend
-      // can change (e.g. a wrong code) is answered too; anything else stays for later.
-      var final = response.status === 200 || response.status === 201 ||
-        (response.status >= 400 && response.status < 500 &&
-         [401, 403, 408, 425, 429].indexOf(response.status) < 0);
-      return final ? outbox.remove(item.client_uuid).then(function () { return response.status; }) : null;
-    });
+      var type = response.headers.get("Content-Type") || "";
+      if (response.type !== "basic" || response.redirected || type.indexOf("application/json") !== 0) return "kept";
+      return response.json().then(function (reply) {
+        if (response.status === 403 && reply && reply.errors) notKiosk = true;
+        if (!reply || reply.client_uuid !== item.client_uuid) return "kept";
+        notKiosk = false;
+        if ((reply.status === "stored" && response.status === 201) ||
+            (reply.status === "already_stored" && response.status === 200)) {
+          return outbox.remove(item.client_uuid).then(function () { return reply.status; });
+        }
+        if (reply.status === "refused" && (response.status === 422 || response.status === 409)) {
+          body.reason = String(reply.reason || "invalid");
+          body.refused_at = Date.now();
+          delete body.sent_at;
+          return move(body, "outbox", "attention").then(function () { return "refused:" + body.reason; });
+        }
+        return "kept";
+      }, function () { return "kept"; });
+    }).then(function (result) { clearTimeout(timer); return result; },
+      function (error) { clearTimeout(timer); throw error; });
   }
 
   function sendAll() {
-    if (sending) return Promise.resolve();
+    if (sending || !pack) return Promise.resolve();
     sending = true;
     return outbox.all()
       .then(function (items) {
@@ -152,6 +221,40 @@
       })
       .catch(function () { /* no network: try again later */ })
       .then(function () { sending = false; return showWaiting(); });
+  }
+
+  // --- needs attention: what the server refused, for a field worker ---------------------------
+  var panel = document.getElementById("t-attention");
+
+  function showAttention(items) {
+    if (!panel) return;
+    panel.hidden = !items.length;
+    if (!items.length) { panel.replaceChildren(); return; }
+    var rows = items.map(function (item) {
+      var when = new Date(item.refused_at || 0);
+      return el("li", { "data-reason": item.reason }, [
+        el("span", { text: S("reason_" + item.reason) }),
+        el("span", { class: "hint", text: " (" + when.toLocaleDateString(pack.lang) + ")" })
+      ]);
+    });
+    panel.replaceChildren(
+      el("details", {}, [
+        el("summary", { text: S("attention", { n: items.length }) }),
+        el("p", { class: "hint", text: S("attention_hint") }),
+        el("ul", {}, rows),
+        el("button", { class: "tile", type: "button", id: "t-retry", onclick: retryAttention, text: S("retry") })
+      ])
+    );
+  }
+
+  function retryAttention() {
+    return attention.all()
+      .then(function (items) {
+        return items.reduce(function (chain, item) {
+          return chain.then(function () { return move(item, "attention", "outbox"); });
+        }, Promise.resolve());
+      })
+      .then(sendAll);
   }
 
   // --- the code, checked as the server checks it -------------------------------------------
@@ -178,6 +281,21 @@
     }
     if (ALPHABET[(n - (total % n)) % n] !== code[9]) return { error: "check" };
     return { code: code.slice(0, 5) + "-" + code.slice(5) };
+  }
+
+  // A number of days as the server takes it (models/questionnaires.py): whole, 0–3650, in
+  // Latin, Bengali or Devanagari digits; null for anything else ("5000", "2.5", "two").
+  function days(text) {
+    var digits = "";
+    for (var i = 0; i < text.length; i++) {
+      var ch = text[i], d = "০১২৩৪৫৬৭৮৯".indexOf(ch);
+      if (d < 0) d = "०१२३४५६७८९".indexOf(ch);
+      if (d < 0) d = "0123456789".indexOf(ch);
+      if (d < 0) return null;
+      digits += String(d);
+    }
+    if (!digits || digits.length > 4 || Number(digits) > 3650) return null;
+    return String(Number(digits));
   }
 
   function uuid4() {
@@ -265,7 +383,7 @@
       var when = form.querySelector("input[name=when]:checked");
       if (!service || !when) { helpScreen(S("choose")); return; }
       state.service = service.value;
-      state.month = monthFor(when.value);
+      state.when = when.value;
       questionScreen({}, false);
     } }, [
       error ? el("p", { class: "err", role: "alert", text: error }) : null,
@@ -301,8 +419,9 @@
     ]);
   }
 
-  function questionScreen(values, checked) {
+  function questionScreen(values, checked, wrongDays) {
     var items = pack.questionnaires[state.type.code];
+    wrongDays = wrongDays || [];
     var missing = items.filter(function (i) { return checked && i.required && !values[i.code]; });
     var comment = el("textarea", { id: "comment", name: "comment", rows: "3", maxlength: "2000", autocomplete: "off" });
     comment.value = values.__comment || "";
@@ -320,10 +439,19 @@
       now.__consent = consent.checked;
       var unsafe = form.querySelector("input[name=unsafe]:checked");
       now.__unsafe = unsafe ? unsafe.value : null;
-      if (items.some(function (i) { return i.required && !now[i.code]; })) { questionScreen(now, true); return; }
+      var wrongDays = items.filter(function (i) { return i.kind === "days" && now[i.code] && days(now[i.code]) === null; });
+      if (wrongDays.length || items.some(function (i) { return i.required && !now[i.code]; })) {
+        questionScreen(now, true, wrongDays); return;
+      }
+      items.forEach(function (i) { if (i.kind === "days" && now[i.code]) now[i.code] = days(now[i.code]); });
       finish(now, items);
     } }, items.map(function (item, index) {
       return itemField(item, index, values, missing.indexOf(item) >= 0);
+    }).map(function (field, index) {
+      if (wrongDays.indexOf(items[index]) < 0) return field;
+      field.classList.add("bad");
+      field.insertBefore(el("p", { class: "err", role: "alert", text: S("days_invalid") }), field.children[1]);
+      return field;
     }).concat([
       el("fieldset", { class: "q", id: "f-unsafe" }, [el("legend", { text: S("unsafe") }),
         choices("unsafe", [{ code: "yes", label: S("yes") }, { code: "no", label: S("no") }], values.__unsafe),
@@ -337,7 +465,7 @@
     ]));
     show([
       el("h1", { text: S("about", { name: state.stakeholder.name }) }),
-      missing.length ? el("p", { class: "err", role: "alert", text: S("answer_all") }) : null,
+      missing.length || wrongDays.length ? el("p", { class: "err", role: "alert", text: S("answer_all") }) : null,
       form
     ]);
   }
@@ -350,19 +478,21 @@
       survivor_code: state.survivor_code,
       stakeholder_id: state.stakeholder.id,
       service: state.service,
-      month: state.month,
+      month: monthFor(state.when), // the tablet's guess; the server goes by `when`
+      when: state.when,
+      sealed_at: Math.max(0, Date.now()),
       answers: answers,
       comment: values.__comment.trim() || null,
       language: pack.lang,
       consent_contact: !!values.__consent,
-      felt_unsafe: values.__unsafe === null ? null : values.__unsafe === "yes",
-      channel: "kiosk"
+      felt_unsafe: values.__unsafe === null ? null : values.__unsafe === "yes"
     };
     state = null; // forget her answers at once: only the sealed copy remains
     seal(rating)
       .then(function (sealed) { rating = null; return outbox.put(sealed).then(function () { return sealed; }); })
       .then(function (sealed) {
-        return (navigator.onLine ? sendOne(sealed).catch(function () { return null; }) : Promise.resolve(null));
+        markOutbox(true);
+        return (navigator.onLine ? sendOne(sealed).catch(function () { return "kept"; }) : Promise.resolve("kept"));
       })
       // The count of what waits is brought up to date before the screen says "saved", so the
       // two never disagree (a test saw the screen first and the old count).
@@ -375,13 +505,14 @@
       });
   }
 
-  // status: the server's answer when it could be asked, null when kept for later, or
+  // status: what sendOne said ("stored", "already_stored", "refused:<why>", "kept"), or
   // "not_saved" when the tablet could not keep it.
   function doneScreen(status) {
     var text = S("saved");
     if (status === "not_saved") text = S("not_saved");
-    else if (status === 200 || status === 201) text = S("thanks");
-    else if (status) text = S("code_unknown"); // refused for good: most likely her code
+    else if (status === "stored" || status === "already_stored") text = S("thanks");
+    else if (status === "refused:code") text = S("code_unknown") + " " + S("tell_didi");
+    else if (status && status.indexOf("refused:") === 0) text = S("saved_attention");
     show([
       el("h1", { text: text }),
       el("p", {}, [el("button", { class: "tile", type: "button", onclick: function () { codeScreen(); }, text: S("start_again") })])
@@ -394,6 +525,10 @@
   }
 
   // --- start -------------------------------------------------------------------------------------
+  // Ask the browser never to evict the outbox when the tablet runs short of space.
+  if (navigator.storage && navigator.storage.persist) {
+    navigator.storage.persist().then(function (granted) { root.dataset.persisted = String(granted); }, function () {});
+  }
   if (navigator.serviceWorker) {
     navigator.serviceWorker.register(root.dataset.sw, { scope: "/" }).catch(function () {});
   }

@@ -320,67 +320,6 @@ def test_a_league_rows_links_lead_to_its_type(client, session, auth):
     assert office.id in [s["id"] for s in listed["stakeholders"]]
 
 
-# --- sealed ratings from an offline kiosk tablet ---------------------------------------------
-
-
-@pytest.fixture
-def kiosk(client, auth, session):
-    """This test client as a kiosk tablet that staff switched on for its district."""
-    from models import District
-
-    place = session.scalars(select(District).filter_by(name="South 24 Parganas")).one()
-    UserFactory(email="field@example.org", role=Role.FIELD, district=place)
-    auth.login("field@example.org")
-    assert client.post("/staff/kiosk", data={"district": place.id}).status_code == 302
-    return client
-
-
-def _sealed(app, payload: dict) -> dict:
-    import json
-
-    from awaaz.security.sealing import seal
-
-    envelope = seal(app.config["AWAAZ_TABLET_PUBLIC_KEY"], json.dumps(payload).encode())
-    return {"client_uuid": payload["client_uuid"], **envelope}
-
-
-TABLET = {"X-Awaaz-Tablet": "1"}
-
-
-def test_a_sealed_rating_from_a_kiosk_is_stored_once(app, kiosk, session, payload):
-    body = _sealed(app, payload)
-    first = kiosk.post("/api/v1/tablet/ratings", json=body, headers=TABLET)
-    assert first.status_code == 201, first.get_json()
-    assert kiosk.post("/api/v1/tablet/ratings", json=body, headers=TABLET).status_code == 200
-    assert _count(session) == 1
-
-
-def test_a_sealed_rating_needs_the_kiosk_and_the_header(app, client, kiosk, session, payload):
-    body = _sealed(app, payload)
-    assert kiosk.post("/api/v1/tablet/ratings", json=body).status_code == 403
-    client.delete_cookie("awaaz_kiosk")
-    assert client.post("/api/v1/tablet/ratings", json=body, headers=TABLET).status_code == 403
-    assert _count(session) == 0
-
-
-def test_an_altered_or_foreign_envelope_is_refused(app, kiosk, session, payload):
-    body = _sealed(app, payload)
-    altered = body | {"data": body["data"][:-8] + "AAAAAAA="}
-    response = kiosk.post("/api/v1/tablet/ratings", json=altered, headers=TABLET)
-    assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "data"
-    other = body | {"client_uuid": str(uuid.uuid4())}
-    response = kiosk.post("/api/v1/tablet/ratings", json=other, headers=TABLET)
-    assert response.status_code == 422
-    assert response.get_json()["errors"][0]["field"] == "client_uuid"
-    assert _count(session) == 0
-
-
-def test_a_kiosk_forgets_the_visit_but_keeps_its_unsent_ratings(kiosk):
-    # Clear-Site-Data "storage" would wipe the tablet's outbox of sealed ratings.
-    header = kiosk.get("/exit").headers["Clear-Site-Data"]
-    assert '"cache"' in header and "storage" not in header
-
-
 def test_a_period_that_is_no_date_is_a_field_error(client, auth):
     UserFactory(email="staff@example.org", role=Role.STAFF)
     auth.login("staff@example.org")

@@ -24,16 +24,34 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (!SHELL.includes(url.pathname + url.search)) return;
-  // Network first, so lists and questions stay current; the kept copy when offline.
+  // Network first, so lists and questions stay current; the kept copy when offline — and
+  // when what came back is not ours: network kit's error page, a captive portal's redirect
+  // to its login, or nothing for a long while on a flapping network. Only a straight 200 of
+  // the kind expected replaces what is kept.
   event.respondWith(
-    fetch(event.request)
+    fresh(event.request, url.pathname.endsWith(".json") ? "application/json" : "")
       .then((response) => {
-        if (response.ok) {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(event.request, copy));
-        }
+        const copy = response.clone();
+        caches.open(CACHE).then((cache) => cache.put(event.request, copy));
         return response;
       })
-      .catch(() => caches.match(event.request))
+      .catch(() => caches.match(event.request).then((kept) => kept || fetch(event.request)))
   );
 });
+
+const WAIT_MS = 8000;
+
+function fresh(request, type) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), WAIT_MS);
+  // By its address: a page's navigation request cannot be re-made with other options.
+  const init = { signal: abort.signal, redirect: "manual", credentials: "same-origin" };
+  return fetch(request.url, init).then((response) => {
+    clearTimeout(timer);
+    const kind = response.headers.get("Content-Type") || "";
+    if (response.status !== 200 || response.type !== "basic" || !kind.startsWith(type)) {
+      throw new Error("not ours: " + response.status);
+    }
+    return response;
+  }, (error) => { clearTimeout(timer); throw error; });
+}
