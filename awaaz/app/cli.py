@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
         seed_demo_command,
     )
     from awaaz.app.cli_figures import release, report_command
+    from awaaz.app.cli_keys import tablet_key
     from awaaz.app.cli_people import create_user_command, device_token, issue_codes_command
     from awaaz.ops.translate import translate
 
@@ -81,6 +82,7 @@ def init_app(app: Flask) -> None:
         restore_command,
         purge_command,
         device_token,
+        tablet_key,
         import_paper_command,
         translate,
     ):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import tempfile
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from awaaz.ops import lifecycle, migrate
+from awaaz.ops import keys, lifecycle, migrate
 from models.audit import record
 from models.database import db
 from models.reference import load_reference_data
+from models.settings import Setting
 
 
 @click.command("init-db")
@@ -54,14 +57,21 @@ def seed_demo_command(ratings: int, seed: int) -> None:
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(target: Path) -> None:
-    """Write a consistent copy of the database to TARGET (readable by its owner only)."""
+    """Write the database and the keys that open it to TARGET (readable by its owner only).
+
+    Keep it as safe as the server itself: it holds the code key and the tablet keys.
+    """
+    config = current_app.config
+    recorded = db.session.get(Setting, keys.CODE_KEY_CHECK)
+    check = recorded.value if recorded else keys.code_key_fingerprint(config["AWAAZ_CODE_KEY"])
+    db.session.close()
     try:
-        lifecycle.backup(db.engine, target)
+        lifecycle.backup(db.engine, target, keys.Keys.from_config(config), check)
     except lifecycle.LifecycleError as error:
         raise click.UsageError(str(error)) from None
     record(db.session, "backup", detail={"file": target.name})
     db.session.commit()
-    click.echo(f"Backed up to {target}.")
+    click.echo(f"Backed up the database and its keys to {target}.")
 
 
 @click.command("restore")
@@ -69,17 +79,41 @@ def backup_command(target: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
 @with_appcontext
 def restore_command(source: Path, yes: bool) -> None:
-    """Replace the database's contents with the backup in SOURCE."""
-    if not yes:
-        click.confirm("This replaces every record in the database. Go on?", abort=True)
-    db.session.close()
-    try:
-        lifecycle.restore(db.engine, source)
-    except lifecycle.LifecycleError as error:
-        raise click.UsageError(str(error)) from None
-    record(db.session, "restore", detail={"file": source.name})
+    """Replace the database's contents with the backup in SOURCE, and pair it with its keys.
+
+    Refuses, saying what to set, when the database would be left with a code key that
+    cannot open its survivors' codes.
+    """
+    config = current_app.config
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            contents = lifecycle.open_backup(source, Path(folder))
+        except (lifecycle.LifecycleError, subprocess.CalledProcessError) as error:
+            raise click.UsageError(str(error)) from None
+        plan = keys.plan_restore(
+            keys.Keys.from_config(config),
+            set(config.get("AWAAZ_KEYS_FROM_ENVIRONMENT") or ()),
+            bool(config.get("AWAAZ_KEYS_IN_INSTANCE")),
+            contents.keys,
+            contents.code_key_check,
+        )
+        if plan.refusal:
+            raise click.UsageError(plan.refusal)
+        if not yes:
+            click.confirm("This replaces every record in the database. Go on?", abort=True)
+        db.session.close()
+        try:
+            lifecycle.restore(db.engine, contents)
+        except lifecycle.LifecycleError as error:
+            raise click.UsageError(str(error)) from None
+    keys.install(Path(current_app.instance_path), plan.writes)
+    record(db.session, "restore", detail={"file": source.name, "keys": sorted(plan.writes)})
     db.session.commit()
+    for note in plan.notes:
+        click.echo(note)
     click.echo(f"Restored from {source}.")
+    if plan.writes:
+        click.echo("Restart the server so that it uses the installed keys.")
 
 
 @click.command("purge")

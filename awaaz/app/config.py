@@ -87,7 +87,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
             *split_pems(os.environ.get("AWAAZ_TABLET_OLD_KEYS", "")),
             *instance_old_keys(instance_path),
         ],
-        # Which keys the environment sets: `awaaz restore` may replace only the others.
+        # Keys live in the instance folder (or the environment), where `awaaz restore` may
+        # install a backup's keys — only those the environment does not set.
+        "AWAAZ_KEYS_IN_INSTANCE": True,
         "AWAAZ_KEYS_FROM_ENVIRONMENT": sorted(
             name for name in KEY_VARIABLES if os.environ.get(name, "").strip()
         ),

@@ -7,7 +7,6 @@ so `awaaz serve` runs these first and refuses to start on any of them.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import ipaddress
 from dataclasses import dataclass
@@ -18,12 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from awaaz.ops import migrate
+from awaaz.ops.keys import CODE_KEY_CHECK, TABLET_KEY_IDS, code_key_fingerprint
 from awaaz.web.i18n import LANGUAGES, TRANSLATIONS
 from models import Survivor
 from models.database import db
 from models.settings import Setting
-
-CODE_KEY_CHECK = "code_key_check"
 
 
 @dataclass(frozen=True)
@@ -35,11 +33,6 @@ class Finding:
         return ("error: " if self.fatal else "note: ") + self.message
 
 
-def _fingerprint(code_key: str) -> str:
-    """Tells whether two keys are the same without storing anything that reveals the key."""
-    return hmac.new(code_key.encode(), b"awaaz code key check", hashlib.sha256).hexdigest()[:32]
-
-
 def check_keys(app: Flask) -> list[Finding]:
     found = []
     if len(str(app.config.get("SECRET_KEY") or "")) < 32:
@@ -49,7 +42,7 @@ def check_keys(app: Flask) -> list[Finding]:
         found.append(Finding(True, "AWAAZ_CODE_KEY is missing or shorter than 32 characters."))
         return found
     stored = db.session.get(Setting, CODE_KEY_CHECK)
-    mine = _fingerprint(code_key)
+    mine = code_key_fingerprint(code_key)
     if stored is None:
         survivors = db.session.scalar(select(func.count()).select_from(Survivor))
         # The first start with this database remembers which key its codes are made with.
@@ -73,6 +66,34 @@ def check_keys(app: Flask) -> list[Finding]:
             )
         )
     return found
+
+
+def check_tablet_keys(app: Flask) -> list[Finding]:
+    """Every tablet key this database has used is still on the ring: tablets may hold
+    ratings sealed for any of them (a new instance folder makes a new key silently)."""
+    ring = app.config["AWAAZ_TABLET_KEYRING"]
+    have = ring.ids()
+    stored = db.session.get(Setting, TABLET_KEY_IDS)
+    known = set(stored.value.split(",")) if stored and stored.value else set()
+    missing = sorted(known - set(have))
+    if missing:
+        return [
+            Finding(
+                True,
+                f"The tablet key(s) {', '.join(missing)} that this database's tablets seal "
+                "for are not on this server: their unsent ratings could not be opened. Put "
+                "back tablet_key.pem and tablet_keys_old.pem from the backup (or set "
+                "AWAAZ_TABLET_KEY / AWAAZ_TABLET_OLD_KEYS); `awaaz tablet-key retire` drops "
+                "a key on purpose.",
+            )
+        ]
+    value = ",".join(sorted(known | set(have)))
+    if stored is None:
+        db.session.add(Setting(key=TABLET_KEY_IDS, value=value))
+    else:
+        stored.value = value
+    db.session.commit()
+    return []
 
 
 def check_database() -> list[Finding]:
@@ -171,7 +192,7 @@ def run_checks(app: Flask, workers: int = 1, host: str = "127.0.0.1") -> list[Fi
         database = check_database()
         found += database
         if not database:
-            found += check_keys(app)
+            found += check_keys(app) + check_tablet_keys(app)
         db.session.close()
         for engine in db.engines.values():
             # `awaaz serve` forks its workers after this: no connection may be shared.

@@ -49,7 +49,7 @@ def new_private_key() -> str:
     ).decode()
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Write a key file readable by its owner only, replacing nothing by accident."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -62,7 +62,7 @@ def instance_key(instance_path: Path) -> str:
     path = instance_path / CURRENT_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_private(path, new_private_key())
+        write_private(path, new_private_key())
     return path.read_text()
 
 
@@ -216,11 +216,11 @@ def rotate(instance_path: Path) -> tuple[str, str]:
     kept = [*instance_old_keys(instance_path), current]
     replacement = old_path.with_suffix(".pem.new")
     replacement.unlink(missing_ok=True)  # left by a rotation that was cut short
-    _write_private(replacement, "".join(kept))
+    write_private(replacement, "".join(kept))
     replacement.replace(old_path)  # the old key is kept before the current one changes
     fresh = new_private_key()
     staged = current_path.with_suffix(".pem.new")
     staged.unlink(missing_ok=True)
-    _write_private(staged, fresh)
+    write_private(staged, fresh)
     staged.replace(current_path)
     return key_id(current), key_id(fresh)
