@@ -70,9 +70,15 @@ class Submission:
     # deactivated or merged office, a new questionnaire version, an odd answer an older
     # tablet accepted) drops the odd part, never the survivor's whole rating.
     lenient: bool = False
+    # What the client said, when it is more than the fields above: a tablet's sealed rating
+    # is judged (its month above all) when it arrives, so a resend must match on what the
+    # tablet sealed, not on what the server made of it.
+    said: bytes | None = None
 
     def digest(self) -> str:
         """A fingerprint of what was said, to tell a resubmission from a clash of UUIDs."""
+        if self.said is not None:
+            return hashlib.sha256(self.said).hexdigest()
         canonical = {
             "survivor": self.survivor_id,
             "stakeholder": self.stakeholder_id,

@@ -117,6 +117,7 @@ def submit_sealed():
         consent_contact=payload.consent_contact,
         felt_unsafe=payload.felt_unsafe,
         lenient=True,
+        said=opened,
     )
     try:
         result = submit_rating(db.session, submission)

@@ -300,3 +300,15 @@ def test_nothing_clears_a_tablets_storage_or_cookies_while_it_may_hold_ratings(k
     assert "cookies" not in client.post("/staff/logout").headers["Clear-Site-Data"]
     client.delete_cookie("awaaz_outbox")
     assert "storage" in client.get("/exit").headers["Clear-Site-Data"]  # a phone: forget it all
+
+
+def test_a_resend_judged_at_another_time_is_still_the_same_rating(app, kiosk, session, payload):
+    """The answer to the first send was lost; the resend's clock reading differs (a month
+    boundary passed, or the tablet's clock was set meanwhile): still already stored."""
+    rating = payload | {"when": "this_month", "sealed_at": 1_000}
+    body = _sealed(app, rating, sent_at=2_000)
+    assert kiosk.post(SEND, json=body, headers=TABLET).status_code == 201
+    later = body | {"sent_at": 1_000 + 45 * 86_400_000}
+    again = kiosk.post(SEND, json=later, headers=TABLET)
+    assert again.status_code == 200 and _reply(again)["status"] == "already_stored"
+    assert _count(session) == 1

@@ -102,7 +102,7 @@ def test_two_ratings_finished_offline_arrive_exactly_once(tablet, server):
     # What waits on the tablet is sealed: no code, no answer, no name in the clear.
     kept = page.evaluate(
         """() => new Promise((resolve) => {
-            const open = indexedDB.open("awaaz-tablet", 1);
+            const open = indexedDB.open("awaaz-tablet");
             open.onsuccess = () => {
               const all = open.result.transaction("outbox").objectStore("outbox").getAll();
               all.onsuccess = () => resolve(JSON.stringify(all.result));
