@@ -18,11 +18,15 @@
   var IDLE_MS = 120000;
   var ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
   var CONFUSABLE = "0O1ILU";
+  var NUMERALS = { bn: "bn-IN", hi: "hi-IN-u-nu-deva", en: "en" };
 
   function S(key, values) {
     var text = (pack && pack.strings[key]) || key;
     Object.keys(values || {}).forEach(function (name) {
-      text = text.replace("%(" + name + ")s", values[name]);
+      var value = values[name];
+      // Counts in the page's own digits: ৩ in Bengali, ३ in Hindi.
+      if (typeof value === "number") value = value.toLocaleString(NUMERALS[pack.lang] || "en");
+      text = text.replace("%(" + name + ")s", value);
     });
     return text;
   }
@@ -234,7 +238,7 @@
       var when = new Date(item.refused_at || 0);
       return el("li", { "data-reason": item.reason }, [
         el("span", { text: S("reason_" + item.reason) }),
-        el("span", { class: "hint", text: " (" + when.toLocaleDateString(pack.lang) + ")" })
+        el("span", { class: "hint", text: " (" + when.toLocaleDateString(NUMERALS[pack.lang] || "en") + ")" })
       ]);
     });
     panel.replaceChildren(
