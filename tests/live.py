@@ -199,3 +199,50 @@ def make_kiosk(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{url}/staff/kiosk")
     page.click("main form button[type=submit]")
     page.wait_for_url(f"{url}/")
+
+
+def awaaz_command(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`awaaz ARGS` as an operator runs it, with the instance and database `env` names."""
+    return subprocess.run(
+        [sys.executable, "-m", "awaaz", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input=stdin,
+    )
+
+
+def wait_until(page, predicate: str, seconds: float = 15) -> None:  # type: ignore[no-untyped-def]
+    """Poll a predicate from outside the page: the page's CSP forbids Playwright's eval."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
+        time.sleep(0.1)
+
+
+def open_tablet(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Make this browser a kiosk and open the offline tablet page once online, until its
+    service worker keeps the page, the pack and the assets."""
+    make_kiosk(page, url)
+    page.goto(f"{url}/bn/tablet")
+    page.wait_for_selector("#code")
+    wait_until(page, "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+
+
+def answer_tablet(page, when: str, days: str = "9") -> int:  # type: ignore[no-untyped-def]
+    """On the offline tablet, from "whom did you meet?" to the filled questions (not Send):
+    the first police station, every question's first answer. Returns the office's id."""
+    page.click("button[data-type=police]")
+    office = page.locator("button[data-stakeholder]").first
+    office_id = int(office.get_attribute("data-stakeholder"))
+    office.click()
+    page.locator("input[name=service]").first.check(force=True)
+    page.locator(f"input[name=when][value={when}]").check(force=True)
+    page.click("button.go")
+    for fieldset in page.locator("fieldset.q").all():
+        radios = fieldset.locator("input[type=radio]")
+        if radios.count() and fieldset.get_attribute("id") != "f-unsafe":
+            radios.first.check(force=True)
+    page.locator("input.days").fill(days)
+    return office_id

@@ -90,8 +90,8 @@ def check_tablet_keys(app: Flask) -> list[Finding]:
     value = ",".join(sorted(known | set(have)))
     if stored is None:
         db.session.add(Setting(key=TABLET_KEY_IDS, value=value))
-    else:
-        stored.value = value
+    elif stored.value != value:
+        stored.value = value  # a rotation's new key joins what this database has seen
     db.session.commit()
     return []
 

@@ -4,7 +4,6 @@ the results, and an OpenAPI 3.1 document that describes what the API answers."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pytest
@@ -28,21 +27,6 @@ def token(session):
 def tablet(client, token):
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return client
-
-
-@pytest.fixture
-def payload(session):
-    survivor = SurvivorFactory()
-    office = StakeholderFactory(type_code="police")
-    return {
-        "client_uuid": str(uuid.uuid4()),
-        "survivor_code": survivor.code,
-        "stakeholder_id": office.id,
-        "service": "safety",
-        "month": dt.date.today().strftime("%Y-%m"),
-        "answers": dict(POLICE_ANSWERS),
-        "language": "bn",
-    }
 
 
 def _count(session) -> int:

@@ -4,8 +4,6 @@ staff at once does not start, and says why."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,16 +11,7 @@ import pytest
 from awaaz import create_app
 from awaaz.ops import doctor
 from tests.conftest import make_config
-
-
-def _awaaz(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "awaaz", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.live import awaaz_command
 
 
 @pytest.fixture
@@ -37,17 +26,17 @@ def instance(tmp_path) -> dict:
 
 
 def test_serve_refuses_an_unmigrated_database_and_says_what_to_run(instance):
-    refused = _awaaz(instance, "serve", "--port", "1")
+    refused = awaaz_command(instance, "serve", "--port", "1")
     assert refused.returncode == 1
     assert "run `awaaz init-db`" in refused.stderr
 
 
 def test_two_workers_need_limits_they_share(instance):
-    assert _awaaz(instance, "init-db").returncode == 0
-    assert _awaaz(instance, "check").returncode == 0
-    alone = _awaaz(instance, "check", "--workers", "2")
+    assert awaaz_command(instance, "init-db").returncode == 0
+    assert awaaz_command(instance, "check").returncode == 0
+    alone = awaaz_command(instance, "check", "--workers", "2")
     assert alone.returncode == 1 and "AWAAZ_RATELIMIT_STORAGE_URI" in alone.stderr
-    shared = _awaaz(
+    shared = awaaz_command(
         instance | {"AWAAZ_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"},
         "check",
         "--workers",
@@ -58,10 +47,10 @@ def test_two_workers_need_limits_they_share(instance):
 
 def test_a_code_key_other_than_the_databases_is_refused(instance):
     """A restore into a fresh instance folder makes a new code key: every code would die."""
-    assert _awaaz(instance, "init-db").returncode == 0
-    assert _awaaz(instance, "check").returncode == 0  # remembers which key the codes use
+    assert awaaz_command(instance, "init-db").returncode == 0
+    assert awaaz_command(instance, "check").returncode == 0  # remembers which key the codes use
     Path(instance["AWAAZ_INSTANCE_PATH"], "code_key").write_text("another-key-" + "x" * 40)
-    refused = _awaaz(instance, "check")
+    refused = awaaz_command(instance, "check")
     assert refused.returncode == 1 and "AWAAZ_CODE_KEY is not the key" in refused.stderr
 
 

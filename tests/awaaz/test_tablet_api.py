@@ -39,21 +39,6 @@ def kiosk(client, auth, session):
     return client
 
 
-@pytest.fixture
-def payload(session):
-    survivor = SurvivorFactory()  # Basanti, South 24 Parganas
-    office = StakeholderFactory(type_code="police")
-    return {
-        "client_uuid": str(uuid.uuid4()),
-        "survivor_code": survivor.code,
-        "stakeholder_id": office.id,
-        "service": "safety",
-        "month": dt.date.today().strftime("%Y-%m"),
-        "answers": dict(POLICE_ANSWERS),
-        "language": "bn",
-    }
-
-
 def _sealed(app, payload: dict, public_key: str | None = None, **outside) -> dict:
     """An envelope as tablet.js makes it (padded, naming its key)."""
     public = public_key or app.config["AWAAZ_TABLET_PUBLIC_KEY"]

@@ -4,13 +4,19 @@ two ratings are finished, the network comes back, and both arrive — exactly on
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.live import CHROMIUM, CHROMIUM_ARGS, make_kiosk, start_server
+from tests.live import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    answer_tablet,
+    open_tablet,
+    start_server,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 SAVED = "() => document.querySelector('h1').textContent.includes('নেটওয়ার্ক ফিরলেই')"
@@ -32,22 +38,10 @@ def tablet(server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 800, "height": 1280})
         page = context.new_page()
-        make_kiosk(page, server.url)
-        page.goto(f"{server.url}/bn/tablet")
-        page.wait_for_selector("#code")
-        # The service worker has kept the page, the pack and the assets.
-        _wait(page, "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+        open_tablet(page, server.url)
         yield page
         context.close()
         browser.close()
-
-
-def _wait(page: Page, predicate: str, seconds: float = 15) -> None:
-    """Poll a predicate from outside the page: the page's CSP forbids Playwright's eval."""
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(predicate):
-        assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
-        time.sleep(0.1)
 
 
 def _stored(server) -> list[tuple]:
@@ -64,16 +58,7 @@ def _enter_code(page: Page, code: str) -> None:
 
 def _answer(page: Page, when: str, overall: str, screenshot: str | None = None) -> None:
     """From "whom did you meet?" to Send: the first police station, every question."""
-    page.click("button[data-type=police]")
-    page.locator("button[data-stakeholder]").first.click()
-    page.locator("input[name=service]").first.check(force=True)
-    page.locator(f"input[name=when][value={when}]").check(force=True)
-    page.click("button.go")
-    for fieldset in page.locator("fieldset.q").all():
-        radios = fieldset.locator("input[type=radio]")
-        if radios.count() and fieldset.get_attribute("id") != "f-unsafe":
-            radios.first.check(force=True)
-    page.locator("input.days").fill("9")
+    answer_tablet(page, when)
     page.locator(f"input[name=q_overall][value='{overall}']").check(force=True)
     if screenshot:
         page.screenshot(path=str(OUTPUT / screenshot), full_page=True)
@@ -89,7 +74,7 @@ def test_two_ratings_finished_offline_arrive_exactly_once(tablet, server):
     page.context.set_offline(True)
     _answer(page, "this_month", "2", screenshot="bn-tablet-questions-offline.png")
     # "Saved on this tablet — it will be sent when the network is back", in Bengali.
-    _wait(page, SAVED)
+    wait_until(page, SAVED)
     page.screenshot(path=str(OUTPUT / "bn-tablet-saved-offline.png"))
     # The next survivor, still offline; the tablet even reloads from its kept copy.
     page.click("text=আবার শুরু করুন")
@@ -97,7 +82,7 @@ def test_two_ratings_finished_offline_arrive_exactly_once(tablet, server):
     page.wait_for_selector("#code")
     _enter_code(page, code_two)
     _answer(page, "last_month", "4")
-    _wait(page, SAVED)
+    wait_until(page, SAVED)
     assert page.locator("#tablet").get_attribute("data-waiting") == "2"
     # What waits on the tablet is sealed: no code, no answer, no name in the clear.
     kept = page.evaluate(
@@ -114,7 +99,7 @@ def test_two_ratings_finished_offline_arrive_exactly_once(tablet, server):
     assert len(_stored(server)) == before  # nothing has reached the server yet
     # The network comes back: both are sent, acknowledged, and removed from the tablet.
     page.context.set_offline(False)
-    _wait(page, "() => document.getElementById('tablet').dataset.waiting === '0'", 30)
+    wait_until(page, "() => document.getElementById('tablet').dataset.waiting === '0'", 30)
     after = _stored(server)
     assert len(after) == before + 2
     assert len({uuid for uuid, _ in after}) == len(after)
@@ -139,7 +124,7 @@ def test_she_is_told_when_the_tablet_cannot_keep_her_answers(tablet, server):
     _enter_code(page, server.codes.pop())
     page.context.set_offline(True)
     _answer(page, "this_month", "3")
-    _wait(page, NOT_KEPT)
+    wait_until(page, NOT_KEPT)
     assert not page.evaluate(SAVED)
     page.screenshot(path=str(OUTPUT / "bn-tablet-not-kept.png"))
     page.click("text=আবার শুরু করুন")  # and the next survivor can begin

@@ -31,8 +31,11 @@ from tests.live import (
     CHROMIUM_ARGS,
     STAFF_EMAIL,
     STAFF_PASSWORD,
+    answer_tablet,
     make_kiosk,
+    open_tablet,
     start_server,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -41,14 +44,6 @@ DONE = (
     "() => !!document.querySelector('h1') && !document.getElementById('code')"
     " && !document.querySelector('form')"
 )
-
-
-def _wait(page: Page, predicate: str, seconds: float = 20) -> None:
-    """Poll a predicate from outside the page (the page's CSP forbids Playwright's waits)."""
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(predicate):
-        assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
-        time.sleep(0.1)
 
 
 def _store(page: Page, name: str) -> list[dict]:
@@ -79,20 +74,9 @@ def _rate(page: Page, code: str, when: str = "this_month") -> tuple[str, int]:
     before = _uuids(page)
     page.fill("#code", code)
     page.click("button.go")
-    page.click("button[data-type=police]")
-    office = page.locator("button[data-stakeholder]").first
-    office_id = int(office.get_attribute("data-stakeholder"))
-    office.click()
-    page.locator("input[name=service]").first.check(force=True)
-    page.locator(f"input[name=when][value={when}]").check(force=True)
+    office_id = answer_tablet(page, when, days="৯")  # Bengali digits, as she may type them
     page.click("button.go")
-    for fieldset in page.locator("fieldset.q").all():
-        radios = fieldset.locator("input[type=radio]")
-        if radios.count() and fieldset.get_attribute("id") != "f-unsafe":
-            radios.first.check(force=True)
-    page.locator("input.days").fill("৯")  # Bengali digits, as she may type them
-    page.click("button.go")
-    _wait(page, DONE)
+    wait_until(page, DONE)
     [new] = _uuids(page) - before
     page.click("text=আবার শুরু করুন")
     page.wait_for_selector("#code")
@@ -129,10 +113,7 @@ def test_every_rating_queued_through_every_fault_is_stored_once(server, tmp_path
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 800, "height": 1280})
         page = context.new_page()
-        make_kiosk(page, proxy.url)
-        page.goto(f"{proxy.url}/bn/tablet")
-        page.wait_for_selector("#code")
-        _wait(page, "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+        open_tablet(page, proxy.url)
         page.reload()
         page.wait_for_selector("#code")
 
@@ -232,8 +213,8 @@ def test_every_rating_queued_through_every_fault_is_stored_once(server, tmp_path
         # 7. The network is good again: everything goes.
         page.reload()
         page.wait_for_selector("#code")
-        _wait(page, "() => document.getElementById('tablet').dataset.waiting === '0'", 60)
-        _wait(page, "() => document.getElementById('tablet').dataset.attention === '1'")
+        wait_until(page, "() => document.getElementById('tablet').dataset.waiting === '0'", 60)
+        wait_until(page, "() => document.getElementById('tablet').dataset.attention === '1'")
         page.click("#t-attention summary")
         page.screenshot(path=str(OUTPUT / "bn-tablet-needs-attention.png"))
         attention = _store(page, "attention")
