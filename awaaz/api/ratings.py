@@ -144,7 +144,7 @@ def _reply(client_uuid: uuid.UUID, status: str, code: int, reason: str | None = 
 
 
 def _refused(client_uuid: uuid.UUID, reason: str, kiosk: Kiosk, status: int = 422) -> Response:
-    """A refusal the tablet keeps in its "needs attention" list; the console counts them."""
+    """A refusal the tablet keeps in its "needs attention" list; the kiosks page counts them."""
     db.session.rollback()
     record(
         db.session,

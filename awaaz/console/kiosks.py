@@ -12,9 +12,9 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import Kiosk, Role
+from models import AuditEvent, Kiosk, Role
 from models.audit import record
 from models.database import db
 
@@ -35,11 +35,35 @@ def _own(kiosk_id: int) -> Kiosk:
     return kiosk
 
 
+# How far back the list counts the ratings the server refused from each tablet.
+REFUSED_DAYS = 30
+
+
+def _refused(kiosks: list[Kiosk], now: dt.datetime) -> dict[int, int]:
+    """Ratings each tablet sent that the server refused lately: they wait on the tablet under
+    "needs attention" for its didi (docs/offline.md)."""
+    ids = [str(k.id) for k in kiosks]
+    rows = db.session.execute(
+        select(AuditEvent.target_id, func.count())
+        .where(
+            AuditEvent.action == "tablet.refused",
+            AuditEvent.target_type == "kiosk",
+            AuditEvent.target_id.in_(ids),
+            AuditEvent.at >= now - dt.timedelta(days=REFUSED_DAYS),
+        )
+        .group_by(AuditEvent.target_id)
+    )
+    return {int(kiosk_id): count for kiosk_id, count in rows}
+
+
 @bp.get("")
 def listing():
     now = dt.datetime.now(dt.UTC)
     kiosks = db.session.scalars(_visible().limit(200)).all()
-    return render_template("staff/kiosks.html", kiosks=kiosks, now=now)
+    refused = _refused(kiosks, now)
+    return render_template(
+        "staff/kiosks.html", kiosks=kiosks, now=now, refused=refused, days=REFUSED_DAYS
+    )
 
 
 @bp.post("/<int:kiosk_id>/stop")

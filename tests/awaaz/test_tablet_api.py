@@ -93,7 +93,7 @@ def test_envelopes_are_the_same_size_whatever_they_hold(app, payload):
 
 
 @pytest.mark.parametrize("what", ["altered", "unknown_key", "other_uuid"])
-def test_what_cannot_be_opened_is_refused_with_its_reason(app, kiosk, session, payload, what):
+def test_what_cannot_be_opened_is_refused_with_its_reason(app, auth, kiosk, session, payload, what):
     body = _sealed(app, payload)
     if what == "altered":
         body["data"] = body["data"][:-8] + "AAAAAAA="
@@ -112,6 +112,10 @@ def test_what_cannot_be_opened_is_refused_with_its_reason(app, kiosk, session, p
     assert _count(session) == 0
     event = session.scalars(select(AuditEvent).filter_by(action="tablet.refused")).one()
     assert event.detail == {"reason": expected}  # the kind of refusal, nothing of the rating
+    # Staff see it on the kiosks page, counted for this tablet.
+    auth.login("field@example.org")
+    page = kiosk.get("/staff/kiosks").get_data(as_text=True)
+    assert "Refused (30 days)" in page and "<td>1</td>" in page
 
 
 def test_old_keys_open_what_tablets_sealed_before_a_rotation(app, kiosk, session, payload):
