@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -75,14 +75,26 @@ def services(session: Session) -> list[Service]:
 
 
 def nearest_stakeholders(
-    session: Session, stype: StakeholderType, survivor: Survivor, query: str = "", limit: int = 40
+    session: Session,
+    stype: StakeholderType,
+    survivor: Survivor,
+    query: str = "",
+    limit: int = 40,
+    lang: str = "en",
 ) -> list[Stakeholder]:
-    """Active stakeholders of a type: her block first, then her district, then the rest."""
+    """Active stakeholders of a type: her block first, then her district, then the rest, each
+    group in the order of the names she reads."""
+    # Her block only when she has one: `block_id == NULL` would become `IS NULL` and put
+    # every district-level office of every district (another district's Child Welfare
+    # Committee) first as "her block" — and her rating on the wrong office.
+    near = [(Stakeholder.block_id == survivor.block_id, 0)] if survivor.block_id else []
     nearness = case(
-        (Stakeholder.block_id == survivor.block_id, 0),
+        *near,
         (Stakeholder.district_id == survivor.district_id, 1),
         else_=2,
     )
+    local = {"bn": Stakeholder.name_bn, "hi": Stakeholder.name_hi}.get(lang)
+    shown_name = func.coalesce(local, Stakeholder.name) if local is not None else Stakeholder.name
     statement = select(Stakeholder).where(
         Stakeholder.type_id == stype.id,
         Stakeholder.active.is_(True),
@@ -98,7 +110,8 @@ def nearest_stakeholders(
                 Stakeholder.name_hi.ilike(pattern),
             )
         )
-    return list(session.scalars(statement.order_by(nearness, Stakeholder.name).limit(limit)))
+    ordered = statement.order_by(nearness, shown_name, Stakeholder.id)
+    return list(session.scalars(ordered.limit(limit)))
 
 
 def suggest_stakeholder(

@@ -113,6 +113,8 @@ def _pack(lang: str, district_id: int) -> dict:
     )
     for s in rows:
         stakeholders.setdefault(s.type.code, []).append({"id": s.id, "name": s.display_name(lang)})
+    for listed in stakeholders.values():
+        listed.sort(key=lambda entry: entry["name"])  # in the order of the names she reads
     with force_locale(lang):
         types, questionnaires = [], {}
         for stype in directory.stakeholder_types(db.session):

@@ -174,7 +174,7 @@ def choose_stakeholder(lang, type_code):
                 return redirect(url_for(".choose_help", lang=lang), 303)
             error = messages.FIELD_ERRORS["unknown"]
     query = request.args.get("q", "")
-    found = directory.nearest_stakeholders(db.session, stype, g.survivor, query)
+    found = directory.nearest_stakeholders(db.session, stype, g.survivor, query, lang=lang)
     return _render(
         "stakeholders.html",
         422 if error else 200,
