@@ -159,6 +159,7 @@ def _shell() -> list[str]:
         urls += [url_for("feedback.tablet", lang=lang), url_for("feedback.tablet_pack", lang=lang)]
     urls += [survivor_asset(name) for name in ("survivor.css", "survivor.js", "tablet.js")]
     urls += [url_for("feedback.tablet_manifest"), url_for("feedback.tablet_icon")]
+    urls.append(url_for("feedback.calm"))  # where quick exit lands, network or not
     return urls
 
 

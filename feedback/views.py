@@ -26,7 +26,7 @@ from models.codes import CodeFormatError
 from models.database import db, db_int
 
 from . import directory, flow, messages
-from .kiosk import clear_site_data, kiosk_district
+from .kiosk import clear_site_data, kiosk_district, was_kiosk
 from .limits import limiter, wrong_code_limits
 from .services import (
     ConflictingResubmission,
@@ -300,11 +300,23 @@ def thanks(lang):
 
 @bp.get("/exit")
 def quick_exit():
-    """Leave at once for a neutral page; forget the session and anything the browser kept."""
+    """Leave at once for a neutral page; forget the session and anything the browser kept.
+
+    A phone leaves for a page that has nothing to do with us. A shared tablet stays ours: it
+    shows a page of our own that says nothing (the tablet's service worker keeps it, so it
+    shows without a network too), rather than sitting on a search engine until a didi comes.
+    """
     flow.reset()
-    response = redirect(current_app.config["AWAAZ_QUICK_EXIT_URL"], 303)
+    target = url_for(".calm") if was_kiosk() else current_app.config["AWAAZ_QUICK_EXIT_URL"]
+    response = redirect(target, 303)
     response.headers["Clear-Site-Data"] = clear_site_data()
     return response
+
+
+@bp.get("/calm")
+def calm():
+    """Where quick exit leaves a shared tablet: a quiet page with nothing on it to read."""
+    return render_template("feedback/calm.html")
 
 
 @bp.get("/<lang>/reset")

@@ -51,6 +51,7 @@ RULES: dict[str, frozenset[str]] = {
     "/tablet/*": EVERYONE,
     "/tablet-sw.js": EVERYONE,
     "/exit": EVERYONE,
+    "/calm": EVERYONE,
     "/s/*": EVERYONE,
     "/static/*": EVERYONE,
     "/healthz": EVERYONE,

@@ -315,6 +315,14 @@ def test_staff_switch_a_tablet_into_kiosk_mode_and_are_signed_out(
     reset = client.get("/bn/reset")
     assert reset.status_code == 303 and reset.headers["Location"] == "/"
     assert "data-kiosk-idle" in client.get("/bn/").get_data(as_text=True)  # still a kiosk
+    # "I am done" makes the tablet ready for the next survivor, not a search engine's page.
+    thanks = client.get("/bn/thanks").get_data(as_text=True)
+    assert 'href="/bn/reset">আমার হয়ে গেছে' in thanks.replace("\n", "")
+    # Quick exit leaves the tablet on a quiet page of ours with nothing to read.
+    out = client.get("/exit")
+    assert out.status_code == 303 and out.headers["Location"] == "/calm"
+    calm = client.get("/calm").get_data(as_text=True)
+    assert "Awaaz" not in calm and "survey" not in calm.lower() and "quick-exit" not in calm
 
 
 OTHER_PROCESS = """

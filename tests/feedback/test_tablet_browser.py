@@ -141,3 +141,17 @@ def test_the_tablet_page_says_so_when_the_device_is_not_a_kiosk(server):
         assert "only on a programme tablet" in page.locator("#t-screen").inner_text()
         assert page.locator("#code").count() == 0
         browser.close()
+
+
+def test_quick_exit_without_a_network_lands_on_the_quiet_page(tablet):
+    """Before, an offline tablet's quick exit showed Chrome's "no internet" page: stuck, and
+    saying what she had been doing."""
+    page = tablet
+    page.context.set_offline(True)
+    page.click("#quick-exit")
+    page.wait_for_selector("body.calm")
+    assert page.locator("h1, form, #quick-exit").count() == 0
+    page.screenshot(path=str(OUTPUT / "tablet-quick-exit-offline.png"))
+    page.click(".calm-home")  # the didi's way back, still offline: the tablet again
+    page.wait_for_selector("#code")
+    page.context.set_offline(False)

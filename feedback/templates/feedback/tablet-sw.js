@@ -3,6 +3,10 @@
 // other request (the ordinary survivor pages, staff pages, sending ratings) goes past it.
 const CACHE = "awaaz-tablet-{{ version }}";
 const SHELL = {{ shell|tojson }};
+const STAND_INS = {
+  "{{ url_for('feedback.quick_exit') }}": "{{ url_for('feedback.calm') }}",
+  "{{ url_for('feedback.choose_language') }}": "{{ url_for('feedback.tablet', lang='bn') }}",
+};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -23,6 +27,14 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  // Without a network, pages we keep stand in for two we cannot: quick exit shows the quiet
+  // page, not the browser's error page (which would say what she was doing, and leave her
+  // stuck); the way back from it ("/") opens the tablet.
+  const standIn = STAND_INS[url.pathname];
+  if (standIn) {
+    event.respondWith(fetch(event.request).catch(() => caches.match(standIn)));
+    return;
+  }
   if (!SHELL.includes(url.pathname + url.search)) return;
   // Network first, so lists and questions stay current; the kept copy when offline — and
   // when what came back is not ours: network kit's error page, a captive portal's redirect
