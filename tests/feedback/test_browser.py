@@ -223,3 +223,27 @@ def test_an_idle_kiosk_counts_down_and_resets_for_the_next_person(browser, serve
         c["name"] != "remember_token" for c in page.context.cookies()
     )
     context.close()
+
+
+def test_the_chosen_answer_shows_without_has(browser, server, codes):
+    """Older phone browsers know no :has(): the chosen tile must still look chosen, from the
+    label's own style (filled, with a tick), not only from the tile's :has() background."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{server.url}/bn/")
+    page.fill("#code", next(codes))
+    page.click("button.go")
+    page.click("a[href$='/whom/police']")
+    page.click("button[name=stakeholder] >> nth=0")
+    page.click("label:has(input[value=safety])")
+    page.click("label:has(input[value=last_month])")
+    page.click("button.go")
+    chosen = page.locator("label.tile.pick").first
+    chosen.click()
+    label = chosen.locator("span")
+    assert label.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(11, 79, 156)"
+    assert "✓" in label.evaluate("e => getComputedStyle(e, '::before').content")
+    unchosen = page.locator("label.tile.pick").nth(1).locator("span")
+    assert unchosen.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+    page.screenshot(path=str(OUTPUT / "bn-phone-chosen-without-has.png"))
+    context.close()
