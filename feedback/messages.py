@@ -26,6 +26,10 @@ FIELD_ERRORS = {
 
 STALE = _l("This page was open for a long time. Please check your answers and send again.")
 SLOW_DOWN = _l("Too many tries. Please wait a little, then try again. Your didi can help.")
+KIOSK_LOCKED = _l(
+    "This tablet is stopped after many wrong codes. Your code may be right: please call "
+    "your didi. She can open it again at once."
+)
 NOT_FOUND = _l("We could not find this page.")
 TROUBLE = _l("Something went wrong on our side. Please try again.")
 

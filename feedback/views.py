@@ -333,6 +333,15 @@ def not_found(error):  # type: ignore[no-untyped-def]
     return _render("problem.html", 404, message=messages.NOT_FOUND)
 
 
+def problem_page(code: int):  # type: ignore[no-untyped-def]
+    """The survivor's error page for an address under /bn/, /hi/ or /en/ that matched no page
+    (the shell's error handler calls it: no survivor view ran to set her language)."""
+    lang = request.path.split("/")[1]
+    g.lang = lang if lang in LANGUAGES else "bn"
+    message = messages.NOT_FOUND if code in (404, 405) else messages.TROUBLE
+    return _render("problem.html", code, message=message)
+
+
 @bp.errorhandler(500)
 def trouble(error):  # type: ignore[no-untyped-def]
     db.session.rollback()
@@ -341,7 +350,10 @@ def trouble(error):  # type: ignore[no-untyped-def]
 
 @bp.errorhandler(429)
 def too_many_tries(error):  # type: ignore[no-untyped-def]
-    return _render("code.html", 429, error=messages.SLOW_DOWN)
+    # On a shared tablet the lock-out may meet the next survivor, whose code is right: she is
+    # told to call her didi, who can clear it on the kiosks page at once.
+    message = messages.KIOSK_LOCKED if kiosk_district() is not None else messages.SLOW_DOWN
+    return _render("code.html", 429, error=message)
 
 
 @bp.errorhandler(CSRFError)

@@ -104,6 +104,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from feedback import views as feedback_views
     from feedback.limits import limiter, retry_after
 
+    # The shell's error pages hand survivors' addresses to the survivor app's own page.
+    app.extensions["awaaz_survivor_error"] = feedback_views.problem_page
     limiter.init_app(app)
     app.after_request(retry_after)
     app.register_blueprint(feedback_views.bp)

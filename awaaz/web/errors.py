@@ -8,9 +8,11 @@ with the method and path only — never form data, which may hold a survivor's w
 from __future__ import annotations
 
 from dash.exceptions import DependencyException
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, NotFound
+
+from awaaz.web.i18n import LANGUAGES
 
 MESSAGES = {
     400: lambda: _("This request could not be understood. Please go back and try again."),
@@ -42,6 +44,12 @@ def handle(error: HTTPException):  # type: ignore[no-untyped-def]
         return body, code, headers
     if _wants_json():
         return jsonify(error=message, status=code), code, headers
+    survivor_page = current_app.extensions.get("awaaz_survivor_error")
+    if survivor_page is not None and request.path.split("/")[1] in LANGUAGES:
+        # A survivor's address that matched no page: her language, her quick exit — never
+        # the staff page in English.
+        body, status = survivor_page(code)
+        return body, status, headers
     return render_template("staff/error.html", message=message, code=code), code, headers
 
 

@@ -23,6 +23,9 @@ def select_locale() -> str:
     lang = (request.view_args or {}).get("lang")
     if lang in LANGUAGES:
         return lang
+    first = request.path.split("/")[1]
+    if first in LANGUAGES:  # a survivor's address that matched no page: still her language
+        return first
     if request.path.startswith("/api/"):
         # API clients name their language in ?lang= or Accept-Language; no session needed.
         asked = request.args.get("lang")

@@ -83,6 +83,9 @@ def test_a_field_worker_clears_the_lock_out_of_a_tablet_of_her_district(client, 
     UserFactory(email="north@example.org", role="field", district=district("North 24 Parganas"))
     _switch_on(client, auth, place)
     assert _wrong_codes(client, 6) == [401] * 5 + [429]
+    # The next survivor's code may be right: she is told to call her didi, not to wait.
+    locked = client.post("/en/", data={"code": generate_code()}).get_data(as_text=True)
+    assert "Your code may be right: please call your didi" in locked
     kiosk = session.scalars(select(Kiosk)).one()
     didi = app.test_client()
     didi.post(

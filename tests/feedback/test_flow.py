@@ -369,3 +369,12 @@ def test_wrong_code_limits_hold_across_server_processes(database_url, tmp_path):
 
     assert tries(3) == ["401"] * 3
     assert tries(3) == ["401", "401", "429"]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("bn", "পাতাটা পাওয়া গেল না"), ("hi", "पन्ना नहीं मिला")])
+def test_a_wrong_address_under_her_language_answers_in_her_language(client, lang, words):
+    """Before, /bn/anything-unknown showed the English staff page, without quick exit."""
+    response = client.get(f"/{lang}/no-such-page")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert words in page and 'id="quick-exit"' in page and f'lang="{lang}"' in page
