@@ -286,8 +286,24 @@ def _questions_page(stakeholder, questionnaire, values, errors, status=200, **ex
         values=values,
         errors=errors,
         dont_know=DONT_KNOW,
+        keep_answers=True,  # the language choices post what she answered so far
         **extra,
     )
+
+
+@bp.post("/<lang>/questions/in")
+@needs_flow
+def questions_in(lang):
+    """The questions again in another language, with what she had answered so far.
+
+    Her answers come with the request and go back in the page: they are kept nowhere (no
+    cookie, no database) until she sends them, as on the questions page itself.
+    """
+    if g.flow.stakeholder_id is None:
+        return redirect(url_for(".choose_help", lang=lang), 303)
+    stakeholder = db.session.get(Stakeholder, g.flow.stakeholder_id)
+    questionnaire = active_questionnaire(db.session, stakeholder.type_id)
+    return _questions_page(stakeholder, questionnaire, request.form, {})
 
 
 @bp.get("/<lang>/thanks")

@@ -44,6 +44,7 @@ RULES: dict[str, frozenset[str]] = {
     "/<lang>/noted": SURVIVORS,
     "/<lang>/help": SURVIVORS,
     "/<lang>/questions": SURVIVORS,
+    "/<lang>/questions/in": SURVIVORS,
     "/<lang>/thanks": EVERYONE,  # her session has already ended when she reads it
     "/<lang>/reset": EVERYONE,
     # The offline tablet app: its page and script are public; its pack needs a kiosk cookie.

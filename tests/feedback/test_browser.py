@@ -225,9 +225,10 @@ def test_an_idle_kiosk_counts_down_and_resets_for_the_next_person(browser, serve
     context.close()
 
 
-def test_the_chosen_answer_shows_without_has(browser, server, codes):
+def test_the_chosen_answer_shows_without_has_and_survives_a_language_switch(browser, server, codes):
     """Older phone browsers know no :has(): the chosen tile must still look chosen, from the
-    label's own style (filled, with a tick), not only from the tile's :has() background."""
+    label's own style (filled, with a tick), not only from the tile's :has() background. And
+    switching language half-way keeps what she chose."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(f"{server.url}/bn/")
@@ -240,10 +241,17 @@ def test_the_chosen_answer_shows_without_has(browser, server, codes):
     page.click("button.go")
     chosen = page.locator("label.tile.pick").first
     chosen.click()
+    name = chosen.locator("input").get_attribute("name")
     label = chosen.locator("span")
     assert label.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(11, 79, 156)"
     assert "✓" in label.evaluate("e => getComputedStyle(e, '::before').content")
     unchosen = page.locator("label.tile.pick").nth(1).locator("span")
     assert unchosen.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
     page.screenshot(path=str(OUTPUT / "bn-phone-chosen-without-has.png"))
+    # She switches to Hindi half-way: her answer comes along.
+    page.click("button.lang[lang=hi]")
+    page.wait_for_url("**/hi/questions/in")
+    assert page.locator(f"input[name={name}]:checked").count() == 1
+    assert page.locator("html").get_attribute("lang") == "hi"
+    page.screenshot(path=str(OUTPUT / "hi-phone-answers-kept-across-language.png"))
     context.close()

@@ -378,3 +378,25 @@ def test_a_wrong_address_under_her_language_answers_in_her_language(client, lang
     page = response.get_data(as_text=True)
     assert response.status_code == 404
     assert words in page and 'id="quick-exit"' in page and f'lang="{lang}"' in page
+
+
+def test_switching_language_on_the_questions_keeps_her_answers_and_stores_none(
+    client, survivor, police, session
+):
+    """Before, the language links dropped every answer she had given on the page."""
+    reach_questions(client, survivor, police)
+    page = client.get("/bn/questions").get_data(as_text=True)
+    assert 'formaction="/hi/questions/in"' in page and 'form="answers"' in page
+    half = {"q_respect": "4", "q_money": "no", "comment": "ভালো ব্যবহার", "unsafe": "no"}
+    response = client.post("/hi/questions/in", data=half)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'lang="hi"' in page
+    assert 'action="/hi/questions"' in page  # sending goes on from here, in Hindi
+    for name, value in (("q_respect", "4"), ("q_money", "no"), ("unsafe", "no")):
+        assert f'name="{name}" value="{value}" checked' in page
+    assert "ভালো ব্যবহার" in page
+    with client.session_transaction() as kept:
+        assert "ভালো ব্যবহার" not in str(dict(kept)) and "q_respect" not in str(dict(kept))
+    assert count(session, Rating) == 0
+    sent = client.post("/hi/questions", data=answers_form())
+    assert sent.status_code == 303 and count(session, Rating) == 1
