@@ -79,6 +79,9 @@ STRINGS = {
     "not_kiosk": N_("This page works only on a programme tablet. Please ask your didi."),
     "about": N_("About %(name)s"),
     "days_invalid": N_("Please write only the number of days, like 12."),
+    "unchecked": N_(
+        "We could not check your code just now. It will be checked when your answers are sent."
+    ),
     "tell_didi": N_("Please tell your didi."),
     "saved_attention": N_(
         "Thank you. Your answers are kept on this tablet. Your didi will see to them."
@@ -138,6 +141,7 @@ def _pack(lang: str, district_id: int) -> dict:
             ]
         strings = {key: _(text) for key, text in STRINGS.items()}
         strings |= {f"code_{k}": str(v) for k, v in messages.CODE_ERRORS.items()}
+        strings["locked"] = str(messages.KIOSK_LOCKED)
         services = [{"code": s.code, "label": _(s.label)} for s in directory.services(db.session)]
     return {
         "lang": lang,

@@ -15,6 +15,8 @@ BODIES = [
     schemas.SealedRating,
     schemas.RatingOut,
     schemas.TabletReply,
+    schemas.CodeCheckIn,
+    schemas.CodeCheckOut,
     schemas.Errors,
     schemas.StakeholderList,
     schemas.QuestionnaireOut,
@@ -147,6 +149,37 @@ def _submit_sealed(components: dict) -> dict:
     }
 
 
+def _check_code(components: dict) -> dict:
+    return {
+        "post": {
+            "operationId": "checkTabletCode",
+            "summary": "Whether a survivor of the kiosk's district holds a code",
+            "description": (
+                "For the offline tablet while it has a network: needs the kiosk cookie and "
+                "the header `X-Awaaz-Tablet: 1`. Unknown codes count against the tablet's "
+                "wrong-code limits."
+            ),
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref(schemas.CodeCheckIn)}},
+            },
+            "parameters": _parameters(schemas.Query, components),
+            "responses": {
+                "200": _json(schemas.CodeCheckOut, "Known."),
+                "422": {
+                    "description": "Not known here (CodeCheckOut), or not a body (Errors).",
+                    "content": {
+                        "application/json": {
+                            "schema": {"anyOf": [_ref(schemas.CodeCheckOut), _ref(schemas.Errors)]}
+                        }
+                    },
+                },
+                **_errors(400, 403, 429),
+            },
+        }
+    }
+
+
 def _list_stakeholders(components: dict) -> dict:
     return {
         "get": {
@@ -249,6 +282,7 @@ def _funder_summary(components: dict) -> dict:
 PATHS = {
     "/ratings": _submit_rating,
     "/tablet/ratings": _submit_sealed,
+    "/tablet/check-code": _check_code,
     "/stakeholders": _list_stakeholders,
     "/questionnaires/{type_code}": _get_questionnaire,
     "/league-table": _league_table,

@@ -138,6 +138,27 @@ def submit_sealed():
     return _reply(envelope.client_uuid, "already_stored", 200)
 
 
+@bp.post("/tablet/check-code")
+@limiter.limit(wrong_code_limits, deduct_when=_wrong_code)  # per kiosk, as codes typed online
+def check_code():
+    """Whether a survivor of the kiosk's district holds this code: the offline tablet asks
+    while it has a network, so that a wrong code is put right before her answers, not after.
+    Wrong codes count against the tablet's limits like codes typed on the online pages."""
+    body = parse_body(schemas.CodeCheckIn)
+    kiosk = current_kiosk()
+    if kiosk is None or request.headers.get("X-Awaaz-Tablet") != "1":
+        raise Invalid([("", _("Only a programme tablet in kiosk mode can send this."))], 403)
+    try:
+        survivor = directory.find_survivor(
+            db.session, current_app.config["AWAAZ_CODE_KEY"], body.survivor_code
+        )
+    except CodeFormatError:
+        survivor = None
+    if survivor is None or survivor.district_id != kiosk.district_id:
+        return json_response(schemas.CodeCheckOut(known=False, reason="code"), 422)
+    return json_response(schemas.CodeCheckOut(known=True), 200)
+
+
 def _reply(client_uuid: uuid.UUID, status: str, code: int, reason: str | None = None) -> Response:
     body = schemas.TabletReply(client_uuid=client_uuid, status=status, reason=reason)
     return json_response(body, code)

@@ -85,6 +85,19 @@ class SealedRating(Strict):
     )
 
 
+class CodeCheckIn(Strict):
+    """A code typed on an offline tablet, checked while it has a network."""
+
+    survivor_code: Annotated[str, StringConstraints(min_length=1, max_length=24)]
+
+
+class CodeCheckOut(BaseModel):
+    """Whether a survivor of this tablet's district holds the code; nothing more."""
+
+    known: bool
+    reason: Literal["code"] | None = None
+
+
 class TabletReply(BaseModel):
     """All the server says about a sealed rating: nothing of what it holds."""
 

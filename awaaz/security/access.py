@@ -83,6 +83,7 @@ RULES: dict[str, frozenset[str]] = {
     "/api/v1/ratings": TABLET,
     # A kiosk tablet's sealed ratings: the view checks the kiosk cookie (as record rules do).
     "/api/v1/tablet/ratings": EVERYONE,
+    "/api/v1/tablet/check-code": EVERYONE,
     "/api/v1/stakeholders": TABLET_OR_HANDS_ON,
     "/api/v1/questionnaires/<type_code>": TABLET_OR_HANDS_ON,
     "/api/v1/league-table": STAFF,

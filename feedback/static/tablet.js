@@ -327,7 +327,12 @@
       var checked = normalise(input.value);
       if (checked.error) { codeScreen(S("code_" + checked.error)); return; }
       state.survivor_code = checked.code;
-      typeScreen();
+      askServer(checked.code).then(function (answer) {
+        if (answer === "unknown") { codeScreen(S("code_unknown")); return; }
+        if (answer === "locked") { codeScreen(S("locked")); return; }
+        state.unchecked = answer !== "known"; // no network: she is told, honestly
+        typeScreen();
+      });
     } }, [
       el("label", { for: "code", text: S("code_label") }),
       error ? el("p", { class: "err", role: "alert", text: error }) : null,
@@ -338,12 +343,40 @@
     show([el("h1", { text: S("welcome") }), el("p", { text: S("welcome_more") }), form]);
   }
 
+  // Whether the server knows her code, while there is a network: "known", "unknown",
+  // "locked" (too many wrong codes on this tablet), or "unchecked" (no answer from it).
+  function askServer(code) {
+    if (!navigator.onLine) return Promise.resolve("unchecked");
+    var abort = window.AbortController ? new AbortController() : null;
+    var timer = abort && setTimeout(function () { abort.abort(); }, 8000);
+    return fetch(root.dataset.check + "?lang=" + root.dataset.lang, {
+      method: "POST", credentials: "same-origin", redirect: "manual", cache: "no-store",
+      signal: abort ? abort.signal : undefined,
+      headers: { "Content-Type": "application/json", "X-Awaaz-Tablet": "1" },
+      body: JSON.stringify({ survivor_code: code })
+    }).then(function (response) {
+      clearTimeout(timer);
+      var type = response.headers.get("Content-Type") || "";
+      if (response.type !== "basic" || type.indexOf("application/json") !== 0) return "unchecked";
+      if (response.status === 429) return "locked";
+      return response.json().then(function (reply) {
+        if (response.status === 200 && reply.known === true) return "known";
+        if (response.status === 422 && reply.known === false) return "unknown";
+        return "unchecked";
+      });
+    }).catch(function () { clearTimeout(timer); return "unchecked"; });
+  }
+
   function typeScreen() {
     var tiles = pack.types.map(function (t) {
       return el("li", {}, [el("button", { class: "tile", type: "button", "data-type": t.code,
         onclick: function () { state.type = t; stakeholderScreen(""); } }, [el("span", { text: t.label })])]);
     });
-    show([el("h1", { text: S("whom") }), el("ul", { class: "tiles" }, tiles)]);
+    show([
+      el("h1", { text: S("whom") }),
+      state.unchecked ? el("p", { class: "hint", id: "t-unchecked", text: S("unchecked") }) : null,
+      el("ul", { class: "tiles" }, tiles)
+    ]);
   }
 
   function stakeholderScreen(query) {

@@ -301,3 +301,18 @@ def test_a_resend_judged_at_another_time_is_still_the_same_rating(app, kiosk, se
     again = kiosk.post(SEND, json=later, headers=TABLET)
     assert again.status_code == 200 and _reply(again)["status"] == "already_stored"
     assert _count(session) == 1
+
+
+def test_a_tablet_checks_a_code_while_it_has_a_network(kiosk, client, session, payload):
+    check = "/api/v1/tablet/check-code"
+    known = kiosk.post(check, json={"survivor_code": payload["survivor_code"]}, headers=TABLET)
+    assert known.status_code == 200 and _reply(known) == {"known": True, "reason": None}
+    made_up = kiosk.post(check, json={"survivor_code": generate_code()}, headers=TABLET)
+    north = SurvivorFactory(block=_block(session, "Barasat I"))
+    other = kiosk.post(check, json={"survivor_code": north.code}, headers=TABLET)
+    # Another district's survivor is answered as a code nobody holds.
+    assert made_up.status_code == other.status_code == 422
+    assert _reply(made_up) == _reply(other) == {"known": False, "reason": "code"}
+    client.delete_cookie("awaaz_kiosk")
+    refused = client.post(check, json={"survivor_code": payload["survivor_code"]}, headers=TABLET)
+    assert refused.status_code == 403

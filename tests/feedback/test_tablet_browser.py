@@ -155,3 +155,20 @@ def test_quick_exit_without_a_network_lands_on_the_quiet_page(tablet):
     page.click(".calm-home")  # the didi's way back, still offline: the tablet again
     page.wait_for_selector("#code")
     page.context.set_offline(False)
+
+
+def test_the_code_is_checked_when_it_can_be_and_she_is_told_when_it_cannot(tablet, server):
+    """Before, a well-formed wrong code was found out only after all her answers."""
+    from models.codes import generate_code
+
+    page = tablet
+    _enter_code(page, generate_code())  # checks out on the tablet; nobody holds it
+    page.wait_for_selector("#t-screen .err")
+    assert page.locator("#code").count() == 1  # still at her code, told at once
+    page.screenshot(path=str(OUTPUT / "bn-tablet-code-unknown-online.png"))
+    page.context.set_offline(True)
+    _enter_code(page, server.codes.pop())
+    page.wait_for_selector("#t-unchecked")  # no network: it says so, and she goes on
+    assert page.locator("button[data-type=police]").count() == 1
+    page.screenshot(path=str(OUTPUT / "bn-tablet-code-unchecked-offline.png"))
+    page.context.set_offline(False)
