@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
@@ -116,6 +117,7 @@ def needs_flow(view):  # type: ignore[no-untyped-def]
 @bp.get("/")
 def choose_language():
     """Offer the three languages, each in its own script."""
+    g.lang = str(get_locale())  # bn, or hi where the device asks (awaaz/web/i18n.py)
     return _render("choose_language.html")
 
 

@@ -26,6 +26,11 @@ def select_locale() -> str:
     first = request.path.split("/")[1]
     if first in LANGUAGES:  # a survivor's address that matched no page: still her language
         return first
+    if request.path in ("/", "/calm"):
+        # The survivors' start page (where every kiosk reset lands), before she chooses: the
+        # programme's language, or Hindi where the device asks for it — never the English
+        # of a tablet's factory settings. Each language is offered in its own script.
+        return request.accept_languages.best_match(("bn", "hi")) or "bn"
     if request.path.startswith("/api/"):
         # API clients name their language in ?lang= or Accept-Language; no session needed.
         asked = request.args.get("lang")

@@ -400,3 +400,16 @@ def test_switching_language_on_the_questions_keeps_her_answers_and_stores_none(
     assert count(session, Rating) == 0
     sent = client.post("/hi/questions", data=answers_form())
     assert sent.status_code == 303 and count(session, Rating) == 1
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang", "exit_words"),
+    [("en-US,en", "bn", "এখনই বন্ধ করুন"), ("hi-IN,hi;q=0.9", "hi", "तुरंत बंद करें")],
+)
+def test_the_start_page_speaks_the_programmes_language_not_the_tablets_factory_english(
+    client, accept, lang, exit_words
+):
+    """Every kiosk reset lands here: before, a red "Leave now" and "Community survey"."""
+    page = client.get("/", headers={"Accept-Language": accept}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page and exit_words in page
+    assert "Leave now" not in page and "Community survey" not in page
