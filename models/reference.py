@@ -255,6 +255,25 @@ def _get_or_add(session: Session, model: type, lookup: dict, **values: object) -
     return row
 
 
+# Bengali and Devanagari are parallel Unicode blocks, letter for letter, 0x80 apart.
+_BENGALI = range(0x0980, 0x0A00)
+_NO_PARALLEL = {"\u09ce": "\u0924\u094d", "\u09d7": ""}  # ৎ → त्; the au length mark
+
+
+def bengali_to_devanagari(text: str) -> str:
+    """A Bengali name written letter by letter in Devanagari ("দিঘিরপাড়" → "दिघिरपाड़"): how a
+    Hindi reader finds a Bengali place name, for places with no Hindi spelling of their own."""
+    out = []
+    for ch in text:
+        if ch in _NO_PARALLEL:
+            out.append(_NO_PARALLEL[ch])
+        elif ord(ch) in _BENGALI:
+            out.append(chr(ord(ch) - 0x80))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def load_geography(session: Session) -> None:
     en, bn, hi = STATE
     state = _get_or_add(session, State, {"name": en}, name_bn=bn, name_hi=hi)
@@ -267,7 +286,11 @@ def load_geography(session: Session) -> None:
                 session, Block, {"name": b_en, "district": district}, name_bn=b_bn, name_hi=b_hi
             )
             for gp_en, gp_bn in panchayats:
-                _get_or_add(session, GramPanchayat, {"name": gp_en, "block": block}, name_bn=gp_bn)
+                gp = _get_or_add(
+                    session, GramPanchayat, {"name": gp_en, "block": block}, name_bn=gp_bn
+                )
+                if gp.name_hi is None:  # also in databases loaded before Hindi names
+                    gp.name_hi = bengali_to_devanagari(gp_bn)
 
 
 def load_bank(session: Session) -> None:
