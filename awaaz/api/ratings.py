@@ -26,7 +26,7 @@ from feedback.services import (
     Submission,
     submit_rating,
 )
-from models import Channel, DeviceToken, Kiosk, Stakeholder
+from models import Channel, DeviceToken, Kiosk, Stakeholder, Survivor
 from models.audit import record
 from models.codes import CodeFormatError
 from models.database import db, write_transaction
@@ -77,9 +77,7 @@ def submit_sealed():
     kind. The tablet removes a rating only on such a reply for that UUID (docs/offline.md).
     """
     envelope = parse_body(schemas.SealedRating)
-    kiosk = current_kiosk()
-    if kiosk is None or request.headers.get("X-Awaaz-Tablet") != "1":
-        raise Invalid([("", _("Only a programme tablet in kiosk mode can send this."))], 403)
+    kiosk = _calling_kiosk()
     ring = current_app.config["AWAAZ_TABLET_KEYRING"]
     try:
         opened = unseal(ring, envelope.kid, envelope.key, envelope.iv, envelope.data)
@@ -90,13 +88,8 @@ def submit_sealed():
         return _refused(envelope.client_uuid, "invalid", kiosk)
     if payload.client_uuid != envelope.client_uuid:
         return _refused(envelope.client_uuid, "invalid", kiosk)
-    try:
-        survivor = directory.find_survivor(
-            db.session, current_app.config["AWAAZ_CODE_KEY"], payload.survivor_code
-        )
-    except CodeFormatError:
-        survivor = None
-    if survivor is None or survivor.district_id != kiosk.district_id:
+    survivor = _kiosk_survivor(kiosk, payload.survivor_code)
+    if survivor is None:
         return _refused(envelope.client_uuid, "code", kiosk)
     stakeholder = db.session.get(Stakeholder, payload.stakeholder_id)
     if stakeholder is None or stakeholder.district_id != kiosk.district_id:
@@ -145,18 +138,31 @@ def check_code():
     while it has a network, so that a wrong code is put right before her answers, not after.
     Wrong codes count against the tablet's limits like codes typed on the online pages."""
     body = parse_body(schemas.CodeCheckIn)
+    if _kiosk_survivor(_calling_kiosk(), body.survivor_code) is None:
+        return json_response(schemas.CodeCheckOut(known=False, reason="code"), 422)
+    return json_response(schemas.CodeCheckOut(known=True), 200)
+
+
+def _calling_kiosk() -> Kiosk:
+    """The kiosk tablet making this call; 403 for anyone else.
+
+    The kiosk cookie that staff set on the tablet is its credential; the custom header, which
+    no cross-site form can send, stands in for a CSRF token.
+    """
     kiosk = current_kiosk()
     if kiosk is None or request.headers.get("X-Awaaz-Tablet") != "1":
         raise Invalid([("", _("Only a programme tablet in kiosk mode can send this."))], 403)
+    return kiosk
+
+
+def _kiosk_survivor(kiosk: Kiosk, code: str) -> Survivor | None:
+    """The survivor of the kiosk's district who holds `code`; another district's survivor is
+    as unknown as a code nobody holds."""
     try:
-        survivor = directory.find_survivor(
-            db.session, current_app.config["AWAAZ_CODE_KEY"], body.survivor_code
-        )
+        survivor = directory.find_survivor(db.session, current_app.config["AWAAZ_CODE_KEY"], code)
     except CodeFormatError:
-        survivor = None
-    if survivor is None or survivor.district_id != kiosk.district_id:
-        return json_response(schemas.CodeCheckOut(known=False, reason="code"), 422)
-    return json_response(schemas.CodeCheckOut(known=True), 200)
+        return None
+    return survivor if survivor is not None and survivor.district_id == kiosk.district_id else None
 
 
 def _reply(client_uuid: uuid.UUID, status: str, code: int, reason: str | None = None) -> Response:
