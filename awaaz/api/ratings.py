@@ -15,7 +15,7 @@ from awaaz.api import schemas
 from awaaz.api.views import Invalid, bp, json_response, parse_body
 from awaaz.security.sealing import SealError, unseal
 from awaaz.web.messages import field_message
-from feedback import directory, messages
+from feedback import directory, flow, messages
 from feedback.kiosk import current_kiosk
 from feedback.limits import limiter, wrong_code_limits
 from feedback.services import (
@@ -95,20 +95,14 @@ def submit_sealed():
     if stakeholder is None or stakeholder.district_id != kiosk.district_id:
         # A tablet rates the offices of its own district (its pack holds no others).
         return _refused(envelope.client_uuid, "stakeholder", kiosk)
-    submission = Submission(
-        client_uuid=payload.client_uuid,
-        survivor_id=survivor.id,
-        stakeholder_id=stakeholder.id,
-        service_code=payload.service,
-        month=_tablet_month(payload, envelope.sent_at),
+    submission = _submission(
+        payload,
+        survivor.id,
+        stakeholder.id,
+        _tablet_month(payload, envelope.sent_at),
         # The server says how the rating came: a kiosk tablet's envelope is a kiosk rating,
         # whatever it claims.
-        channel=Channel.KIOSK,
-        answers=payload.answers,
-        comment=payload.comment,
-        language=payload.language,
-        consent_contact=payload.consent_contact,
-        felt_unsafe=payload.felt_unsafe,
+        Channel.KIOSK,
         lenient=True,
         said=opened,
     )
@@ -184,10 +178,14 @@ def _refused(client_uuid: uuid.UUID, reason: str, kiosk: Kiosk, status: int = 42
     return _reply(client_uuid, "refused", status, reason)
 
 
-MONTHS_BACK = {"this_month": 0, "last_month": 1, "earlier": 2}
 # Longer than this between sealing and sending, by the tablet's own clock, means the clock was
 # set in between (a reset to 1970, say): the time since is then unknown, taken as none.
 LONGEST_OFFLINE = dt.timedelta(days=366)
+
+
+def _month(text: str) -> dt.date:
+    year, month = (int(part) for part in text.split("-"))
+    return dt.date(year, month, 1)
 
 
 def _tablet_month(payload: schemas.TabletRatingIn, sent_at: int | None) -> dt.date:
@@ -196,14 +194,32 @@ def _tablet_month(payload: schemas.TabletRatingIn, sent_at: int | None) -> dt.da
     from the tablet — right however wrong its clock is (a reset to 1970, India's time on a
     server on UTC) — so "this month" is the month in India when she rated."""
     if payload.when is None or payload.sealed_at is None or sent_at is None:
-        year, month = (int(part) for part in payload.month.split("-"))  # an older tablet
-        return dt.date(year, month, 1)
+        return _month(payload.month)  # an older tablet
     since = dt.timedelta(milliseconds=sent_at - payload.sealed_at)
     if not dt.timedelta(0) <= since <= LONGEST_OFFLINE:
         since = dt.timedelta(0)
     rated = (dt.datetime.now(dt.UTC) - since).astimezone(PROGRAMME_TIMEZONE).date()
-    index = rated.year * 12 + rated.month - 1 - MONTHS_BACK[payload.when]
-    return dt.date(index // 12, index % 12 + 1, 1)
+    return flow.month_for(payload.when, rated)
+
+
+def _submission(  # type: ignore[no-untyped-def]
+    payload: schemas.RatingIn, survivor_id: int, stakeholder_id: int, month, channel, **extra
+) -> Submission:
+    """The write path's Submission for a rating that came through the API."""
+    return Submission(
+        client_uuid=payload.client_uuid,
+        survivor_id=survivor_id,
+        stakeholder_id=stakeholder_id,
+        service_code=payload.service,
+        month=month,
+        channel=channel,
+        answers=payload.answers,
+        comment=payload.comment,
+        language=payload.language,
+        consent_contact=payload.consent_contact,
+        felt_unsafe=payload.felt_unsafe,
+        **extra,
+    )
 
 
 def _store(payload: schemas.RatingIn, district_id: int | None, channel: Channel) -> Response:
@@ -220,19 +236,8 @@ def _store(payload: schemas.RatingIn, district_id: int | None, channel: Channel)
         survivor = None
     if survivor is None:
         raise Invalid([("survivor_code", str(messages.CODE_ERRORS["unknown"]))])
-    year, month = (int(part) for part in payload.month.split("-"))
-    submission = Submission(
-        client_uuid=payload.client_uuid,
-        survivor_id=survivor.id,
-        stakeholder_id=payload.stakeholder_id,
-        service_code=payload.service,
-        month=dt.date(year, month, 1),
-        channel=channel,
-        answers=payload.answers,
-        comment=payload.comment,
-        language=payload.language,
-        consent_contact=payload.consent_contact,
-        felt_unsafe=payload.felt_unsafe,
+    submission = _submission(
+        payload, survivor.id, payload.stakeholder_id, _month(payload.month), channel
     )
     try:
         result = submit_rating(db.session, submission)

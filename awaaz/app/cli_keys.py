@@ -63,16 +63,13 @@ def retire_command(kid: str, yes: bool) -> None:
     ring = current_app.config["AWAAZ_TABLET_KEYRING"]
     if kid == ring.current_id:
         raise click.UsageError(f"{kid} is the current key: rotate first.")
-    kept = [pem for pem in sealing.instance_old_keys(folder) if sealing.key_id(pem) != kid]
-    if len(kept) == len(sealing.instance_old_keys(folder)):
+    old = sealing.instance_old_keys(folder)
+    kept = [pem for pem in old if sealing.key_id(pem) != kid]
+    if len(kept) == len(old):
         raise click.UsageError(f"No old key {kid} in {folder / sealing.OLD_FILE}.")
     if not yes:
         click.confirm(f"Ratings still sealed for {kid} will be lost. Drop it?", abort=True)
-    path = folder / sealing.OLD_FILE
-    staged = path.with_suffix(".pem.new")
-    staged.unlink(missing_ok=True)
-    sealing.write_private(staged, "".join(kept))
-    staged.replace(path)
+    sealing.replace_private(folder / sealing.OLD_FILE, "".join(kept))
     known = db.session.get(Setting, TABLET_KEY_IDS)
     if known is not None:
         known.value = ",".join(k for k in known.value.split(",") if k != kid)

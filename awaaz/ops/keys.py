@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,7 +137,7 @@ def plan_restore(
                 "AWAAZ_SECRET_KEY differs from the backup's: staff sign in again and kiosk "
                 "tablets must be switched on again (their unsent ratings are kept)."
             )
-    have = set(Keys.tablet_ids(current))
+    have = set(current.tablet_ids())
     missing = [
         pem
         for pem in (backup_keys.tablet, *backup_keys.tablet_old)
@@ -166,6 +165,4 @@ def install(instance_path: Path, writes: dict[str, str]) -> None:
         path = instance_path / name
         if path.exists():
             path.replace(path.with_name(f"{name}.before-restore-{stamp}"))
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
+        sealing.write_private(path, text)

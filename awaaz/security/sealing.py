@@ -56,6 +56,15 @@ def write_private(path: Path, text: str) -> None:
         handle.write(text)
 
 
+def replace_private(path: Path, text: str) -> None:
+    """Replace a key file whole: written beside it owner-only, then renamed over it, so a
+    crash leaves the old file or the new one, never half of either."""
+    staged = path.with_name(path.name + ".new")
+    staged.unlink(missing_ok=True)  # left by a replacement that was cut short
+    write_private(staged, text)
+    staged.replace(path)
+
+
 def instance_key(instance_path: Path) -> str:
     """The server's current tablet key, created (owner-only) in the instance folder on first
     use. `awaaz check` tells when it was made after ratings were already sealed."""
@@ -99,9 +108,13 @@ def public_key(pem: str) -> str:
     return base64.b64encode(_raw_public(pem)).decode()
 
 
+def _id_of_public(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
 def key_id(pem: str) -> str:
     """A short name for a key, from its public half: safe to show, log and send."""
-    return hashlib.sha256(_raw_public(pem)).hexdigest()[:16]
+    return _id_of_public(_raw_public(pem))
 
 
 @dataclass(frozen=True)
@@ -199,8 +212,7 @@ def seal(public_b64: str, plaintext: bytes, *, padded: bool = True) -> dict[str,
         "data": base64.b64encode(data).decode(),
     }
     if padded:
-        raw_server = base64.b64decode(public_b64)
-        envelope["kid"] = hashlib.sha256(raw_server).hexdigest()[:16]
+        envelope["kid"] = _id_of_public(base64.b64decode(public_b64))
     return envelope
 
 
@@ -210,17 +222,9 @@ def rotate(instance_path: Path) -> tuple[str, str]:
     Returns (old key id, new key id). Tablets seal for the new key once they next load their
     pack; what they sealed before is still opened with the old one.
     """
-    current_path = instance_path / CURRENT_FILE
     current = instance_key(instance_path)
-    old_path = instance_path / OLD_FILE
-    kept = [*instance_old_keys(instance_path), current]
-    replacement = old_path.with_suffix(".pem.new")
-    replacement.unlink(missing_ok=True)  # left by a rotation that was cut short
-    write_private(replacement, "".join(kept))
-    replacement.replace(old_path)  # the old key is kept before the current one changes
+    # The old key is kept before the current one changes.
+    replace_private(instance_path / OLD_FILE, "".join([*instance_old_keys(instance_path), current]))
     fresh = new_private_key()
-    staged = current_path.with_suffix(".pem.new")
-    staged.unlink(missing_ok=True)
-    write_private(staged, fresh)
-    staged.replace(current_path)
+    replace_private(instance_path / CURRENT_FILE, fresh)
     return key_id(current), key_id(fresh)
