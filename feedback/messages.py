@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from . import wording
+
 CODE_ERRORS = {
     "empty": _l("Please type your code."),
     "length": _l("Your code has 10 letters and numbers. Please look at your card again."),
     "confusable": _l("Codes never have 0, O, 1, I, L or U. Please look at your card again."),
+    "script": _l(
+        "Your code is in English letters. If you cannot type them, show your card to your didi."
+    ),
     "symbol": _l("Please use only the letters and numbers on your card."),
     "check": _l("There is a small mistake in the code. Please check each letter."),
     "unknown": _l("We could not find this code. Please check it, or ask your didi for help."),
@@ -35,4 +40,6 @@ TROUBLE = _l("Something went wrong on our side. Please try again.")
 
 
 def field_error(reason: str) -> str:
-    return str(FIELD_ERRORS.get(reason, FIELD_ERRORS["invalid"]))
+    """The message in her form of address (a boy's Hindi differs: feedback/wording.py)."""
+    lazy = FIELD_ERRORS.get(reason, FIELD_ERRORS["invalid"])
+    return wording.worded(lazy._args[0])  # flask_babel's lazy string keeps its msgid there

@@ -22,7 +22,7 @@ from models import District, Stakeholder
 from models.base import N_
 from models.database import db
 
-from . import directory, messages
+from . import directory, messages, voice, wording
 from .kiosk import kiosk_district
 from .services import active_questionnaire
 from .views import LANGUAGES, _render, bp, survivor_asset
@@ -37,7 +37,6 @@ STRINGS = {
     "next": N_("Next"),
     "back": N_("Back"),
     "whom": N_("Whom did you meet?"),
-    "which": N_("which one?"),
     "search": N_("Search by name"),
     "none_found": N_("No one found with that name."),
     "help": N_("What help did you go for?"),
@@ -65,6 +64,12 @@ STRINGS = {
         "If you do not tick it, nobody will know."
     ),
     "send": N_("Send"),
+    "listen": N_("Listen"),
+    "keypad": N_("The letters and numbers of your card"),
+    "erase": N_("Rub out"),
+    "scan": N_("Show your card to the camera"),
+    "scan_stop": N_("Close the camera"),
+    "no_camera": N_("The camera did not open. Please type the code, or ask your didi."),
     "answer_all": N_("Please answer the questions marked below."),
     "choose": N_("Please choose an answer."),
     "thanks": N_("Thank you. We got your answers."),
@@ -124,12 +129,19 @@ def _pack(lang: str, district_id: int) -> dict:
             found = active_questionnaire(db.session, stype.id)
             if not found or stype.code not in stakeholders:
                 continue
-            types.append({"code": stype.code, "label": _(stype.label)})
+            types.append(
+                {
+                    "code": stype.code,
+                    "label": _(stype.label),
+                    "heading": voice.heading(stype, lang),
+                    "icon": stype.icon,
+                }
+            )
             questionnaires[stype.code] = [
                 {
                     "code": e.item.code,
                     "kind": e.item.kind.value,
-                    "text": _(e.item.text),
+                    "text": wording.question(e.item.text, stype.code),
                     "required": e.required,
                     "options": [
                         {"code": o.code, "label": _(o.label)}
@@ -142,7 +154,10 @@ def _pack(lang: str, district_id: int) -> dict:
         strings = {key: _(text) for key, text in STRINGS.items()}
         strings |= {f"code_{k}": str(v) for k, v in messages.CODE_ERRORS.items()}
         strings["locked"] = str(messages.KIOSK_LOCKED)
-        services = [{"code": s.code, "label": _(s.label)} for s in directory.services(db.session)]
+        services = [
+            {"code": s.code, "label": _(s.label), "icon": s.icon}
+            for s in directory.services(db.session)
+        ]
     return {
         "lang": lang,
         "district": {"id": district.id, "name": district.display_name(lang)},
@@ -153,7 +168,22 @@ def _pack(lang: str, district_id: int) -> dict:
         "services": services,
         "questionnaires": questionnaires,
         "strings": strings,
+        # text → clip, for every text the tablet shows that has one; the clips themselves are
+        # fetched once into the tablet's cache (tablet.js), outside this pack.
+        "voice": voice.clips_for(
+            _spoken(strings, types, services, questionnaires, stakeholders), lang
+        ),
     }
+
+
+def _spoken(strings, types, services, questionnaires, stakeholders) -> list[str]:  # type: ignore[no-untyped-def]
+    texts = list(strings.values())
+    texts += [t[key] for t in types for key in ("label", "heading")]
+    texts += [s["label"] for s in services]
+    for items in questionnaires.values():
+        texts += [i["text"] for i in items] + [o["label"] for i in items for o in i["options"]]
+    texts += [s["name"] for listed in stakeholders.values() for s in listed]
+    return texts
 
 
 def _shell() -> list[str]:

@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -23,10 +24,12 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from models import DONT_KNOW, Channel, Service, Stakeholder, StakeholderType, Survivor
+from models.codes import ALPHABET as CODE_ALPHABET
 from models.codes import CodeFormatError
 from models.database import db, db_int
+from models.reference import local_digits
 
-from . import directory, flow, messages
+from . import directory, flow, messages, voice, wording
 from .kiosk import clear_site_data, kiosk_district, was_kiosk
 from .limits import limiter, wrong_code_limits
 from .services import (
@@ -49,7 +52,7 @@ bp = Blueprint(
 
 LANGUAGES = ("bn", "hi", "en")
 BOARD_DISTRICT = "board"
-LANGUAGE_CHOICES = (("bn", "বাংলা"), ("hi", "हिंदी"), ("en", "English"))
+LANGUAGE_CHOICES = voice.LANGUAGE_NAMES
 
 
 @bp.url_value_preprocessor
@@ -72,11 +75,36 @@ def survivor_asset(filename: str) -> str:
     return url_for("feedback.static", filename=filename, v=_fingerprint(filename))
 
 
+bp.add_app_template_global(voice.say, "say")
+bp.add_app_template_global(voice.aloud, "aloud")
+bp.add_app_template_global(wording.question, "question")
+bp.add_app_template_global(voice.heading, "heading")
+
+
+@bp.app_template_filter("numerals")
+def numerals(value: object) -> str:
+    """Digits in the survivor page's own numerals (২০২৬ on a Bengali page, २०२६ on a Hindi one)."""
+    return local_digits(value, g.get("lang", "en"))
+
+
+@bp.get("/voice/<sha>.mp3")
+def voice_clip(sha):
+    """A spoken prompt by its content hash (feedback/voice.py)."""
+    return voice.serve(sha)
+
+
+@bp.get("/<lang>/voice.json")
+def voice_list(lang):
+    """Every clip of one language, for a kiosk to fetch ahead (survivor.js, tablet.js)."""
+    return jsonify(voice.all_urls(lang))
+
+
 @bp.after_request
 def protect(response):  # type: ignore[no-untyped-def]
     """Nothing a survivor sees may be stored, framed, or leak where she came from."""
-    if request.endpoint == "feedback.static":
-        # CSS and script hold nothing of hers; caching them keeps later pages tiny.
+    if request.endpoint in ("feedback.static", "feedback.voice_clip"):
+        # CSS, script and spoken prompts hold nothing of hers; caching them keeps later
+        # pages tiny. The clip route sets its own immutable caching.
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
     response.headers["Cache-Control"] = "no-store, max-age=0"
@@ -109,9 +137,21 @@ def needs_flow(view):  # type: ignore[no-untyped-def]
         if g.survivor is None or not g.survivor.active:
             flow.reset()
             return redirect(url_for(".enter_code", lang=lang), 303)
+        g.masculine_forms = g.survivor.masculine_forms  # feedback/wording.py
         return view(lang, *args, **kwargs)
 
     return wrapped
+
+
+def _code_page(status: int = 200, **context):  # type: ignore[no-untyped-def]
+    """The code page, with what its keypad and keyboard check need (survivor.js)."""
+    return _render(
+        "code.html",
+        status,
+        alphabet=CODE_ALPHABET,
+        script_message=messages.CODE_ERRORS["script"],
+        **context,
+    )
 
 
 @bp.get("/")
@@ -126,16 +166,16 @@ def choose_language():
 def enter_code(lang):
     """Ask for her code; a right code starts a fresh session."""
     if request.method == "GET":
-        return _render("code.html", board_items=_board(lang))
+        return _code_page(board_items=_board(lang))
     entered = request.form.get("code", "")[:24]
     try:
         survivor = directory.find_survivor(
             db.session, current_app.config["AWAAZ_CODE_KEY"], entered
         )
     except CodeFormatError as error:
-        return _render("code.html", 422, error=messages.CODE_ERRORS[error.reason], entered=entered)
+        return _code_page(422, error=messages.CODE_ERRORS[error.reason], entered=entered)
     if survivor is None:
-        return _render("code.html", 401, error=messages.CODE_ERRORS["unknown"], entered=entered)
+        return _code_page(401, error=messages.CODE_ERRORS["unknown"], entered=entered)
     flow.start(survivor.id)
     return redirect(url_for(".choose_type", lang=lang), 303)
 

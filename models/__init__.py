@@ -43,6 +43,7 @@ from .settings import Setting
 from .stakeholders import Service, Stakeholder, StakeholderSuggestion, StakeholderType
 from .survivors import AgeBand, Survivor
 from .users import Role, StaffSession, User
+from .voice import ClipSource, ClipStatus, VoiceClip
 
 __all__ = [
     "Action",
@@ -63,6 +64,8 @@ __all__ = [
     "Base",
     "Block",
     "Channel",
+    "ClipSource",
+    "ClipStatus",
     "Comment",
     "CommentStatus",
     "DaysQuarter",
@@ -94,4 +97,5 @@ __all__ = [
     "Role",
     "User",
     "quarter_of",
+    "VoiceClip",
 ]

@@ -57,7 +57,9 @@ class CodeFormatError(ValueError):
 def normalise_code(entered: str) -> str:
     """Forgive case, spaces, dashes and Bengali or Devanagari digits; refuse what can't be a code.
 
-    Reasons: "empty", "length", "confusable" (0, O, 1, I, L or U typed), "symbol", "check".
+    Reasons: "empty", "length", "confusable" (0, O, 1, I, L or U typed), "script" (letters of
+    a Bengali or Hindi keyboard: she needs to be told what to do, not which symbol is wrong),
+    "symbol", "check".
     """
     chars = []
     for char in entered.strip():
@@ -69,6 +71,8 @@ def normalise_code(entered: str) -> str:
     code = "".join(chars)
     if not code:
         raise CodeFormatError("empty")
+    if any(unicodedata.name(ch, "").startswith(("BENGALI", "DEVANAGARI")) for ch in code):
+        raise CodeFormatError("script")
     if any(ch in CONFUSABLE for ch in code):
         raise CodeFormatError("confusable")
     if any(ch not in _INDEX for ch in code):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, created_at, enum_type, intpk
@@ -36,6 +36,9 @@ class Survivor(Base):
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     enrolled_at: Mapped[created_at]
     revoked_at: Mapped[dt.datetime | None]
+    # Hindi is written to women and girls; a boy is spoken to in the masculine forms
+    # (docs/i18n.md). Bengali verbs do not change, so nothing else depends on it.
+    masculine_forms: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     district: Mapped[District] = relationship()
     block: Mapped[Block | None] = relationship()

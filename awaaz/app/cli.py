@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     from awaaz.app.cli_figures import release, report_command
     from awaaz.app.cli_keys import tablet_key
     from awaaz.app.cli_people import create_user_command, device_token, issue_codes_command
+    from awaaz.app.cli_voice import voice_group
     from awaaz.ops.translate import translate
 
     for command in (
@@ -85,6 +86,7 @@ def init_app(app: Flask) -> None:
         tablet_key,
         import_paper_command,
         translate,
+        voice_group,
     ):
         app.cli.add_command(command)
 

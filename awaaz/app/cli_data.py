@@ -33,8 +33,9 @@ def init_db_command() -> None:
 @click.command("seed-demo")
 @click.option("--ratings", type=click.IntRange(0, 5_000_000), default=20_000, show_default=True)
 @click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--voice/--no-voice", default=True, help="Render machine voice for every prompt.")
 @with_appcontext
-def seed_demo_command(ratings: int, seed: int) -> None:
+def seed_demo_command(ratings: int, seed: int, voice: bool) -> None:
     """Fill the database with a synthetic programme (real places, invented people)."""
     from awaaz.ops.demo import DemoRefused, seed_demo
     from mis.engine import Settings
@@ -51,6 +52,10 @@ def seed_demo_command(ratings: int, seed: int) -> None:
     except DemoRefused as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(summary)
+    if voice:
+        from awaaz.app.cli_voice import render_all
+
+        render_all()
 
 
 @click.command("backup")

@@ -109,6 +109,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     app.after_request(retry_after)
     app.register_blueprint(feedback_views.bp)
+    from feedback import wording
+
+    wording.init_app(app)  # after Flask-Babel's own callables, which it replaces
 
     from mis import views as mis_views
     from mis.dashboard import init_dashboard

@@ -26,6 +26,7 @@ def issue_codes(
     *,
     block: Block | None = None,
     age_band: AgeBand | None = None,
+    masculine_forms: bool = False,
     actor=None,  # type: ignore[no-untyped-def]
     via: str = "web",
 ) -> list[tuple[int, str]]:
@@ -42,6 +43,7 @@ def issue_codes(
             district=district,
             block=block,
             age_band=age_band,
+            masculine_forms=masculine_forms,
             enrolled_by_id=getattr(actor, "id", None),
         )
         for code in codes

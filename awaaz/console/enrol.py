@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from awaaz.console.codes import MAX_CODES, issue_codes, qr_svg, revoke
@@ -38,6 +38,9 @@ class IssueForm(FlaskForm):
     district = SelectField(_l("District"), coerce=int)
     block = SelectField(_l("Block (if known)"), coerce=int, validators=[Optional()])
     age_band = SelectField(_l("Age band (if known)"), validators=[Optional()])
+    masculine_forms = BooleanField(
+        _l("Boys: in Hindi, speak to them as to a boy (docs/i18n.md)"), default=False
+    )
     count = IntegerField(
         _l("How many codes"),
         default=10,
@@ -99,6 +102,7 @@ def issue():
                 form.count.data,
                 block=block,
                 age_band=AgeBand(form.age_band.data) if form.age_band.data else None,
+                masculine_forms=form.masculine_forms.data,
                 actor=current_user,
             )
             db.session.commit()

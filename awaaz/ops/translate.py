@@ -31,6 +31,8 @@ def _extract(target: Path) -> None:
         "_l",
         "-k",
         "N_",
+        "-k",
+        "P_:1c,2",  # feedback/wording.py: a variant for a person, or for a boy
         "--no-location",
         "--sort-output",
         "--omit-header",
@@ -41,8 +43,9 @@ def _extract(target: Path) -> None:
 
 
 def _msgids(path: Path) -> set:
+    """(msgid, msgctxt) of every message: a variant is a message of its own."""
     with path.open("rb") as handle:
-        return {m.id for m in read_po(handle) if m.id}
+        return {(m.id, m.context) for m in read_po(handle) if m.id}
 
 
 @click.group("translate")
@@ -103,14 +106,16 @@ def problems() -> list[str]:
             catalog = read_po(handle)
         if catalog.fuzzy:
             found.append(f"{lang}: the catalogue header is fuzzy, so it would not compile")
-        have = {m.id: m for m in catalog if m.id}
-        for msgid in sorted(expected, key=str):
-            message = have.get(msgid)
+        have = {(m.id, m.context): m for m in catalog if m.id}
+        for msgid, context in sorted(expected, key=str):
+            message = have.get((msgid, context))
             text = msgid if isinstance(msgid, str) else msgid[0]
             if message is None:
                 found.append(f"{lang}: missing {text!r}")
             elif message.fuzzy:
                 found.append(f"{lang}: fuzzy {text!r}")
+            elif context is not None:
+                continue  # an empty variant means "as the plain words" (feedback/wording.py)
             elif not (all(message.string) if isinstance(message.string, tuple) else message.string):
                 found.append(f"{lang}: untranslated {text!r}")
     return found

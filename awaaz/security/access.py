@@ -53,6 +53,9 @@ RULES: dict[str, frozenset[str]] = {
     "/tablet-sw.js": EVERYONE,
     "/exit": EVERYONE,
     "/calm": EVERYONE,
+    # Spoken prompts (feedback/voice.py): the same words for everyone, nothing of hers.
+    "/voice/*": EVERYONE,
+    "/<lang>/voice.json": EVERYONE,
     "/s/*": EVERYONE,
     "/static/*": EVERYONE,
     "/healthz": EVERYONE,

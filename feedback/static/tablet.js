@@ -45,6 +45,39 @@
     return node;
   }
 
+  // A speaker button for a text the pack has a clip for (survivor.js plays it on tap).
+  function speaker(text) {
+    var url = pack.voice && pack.voice[text];
+    if (!url) return null;
+    var link = el("a", { class: "say", href: url, "aria-label": S("listen") + ": " + text, title: S("listen") });
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    [["M3 9h4l6-5v16l-6-5H3z", ""], ["M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12", "w"]].forEach(function (d) {
+      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("d", d[0]);
+      if (d[1]) path.setAttribute("class", d[1]);
+      svg.appendChild(path);
+    });
+    link.appendChild(svg);
+    return link;
+  }
+
+  // The text, then its speaker.
+  function aloud(tag, attrs, text) {
+    return el(tag, attrs, [document.createTextNode(text), speaker(text)]);
+  }
+
+  // A picture from tablet.html's template: the same drawings as the ordinary pages.
+  var pictures = document.getElementById("t-pictures");
+  function pic(name) {
+    var found = pictures && pictures.content.querySelector("[data-pic='" + name + "'] svg");
+    if (!found) found = pictures && pictures.content.querySelector("[data-pic='other'] svg");
+    return found ? found.cloneNode(true) : null;
+  }
+
+  function num(n) { return n.toLocaleString(NUMERALS[pack.lang] || "en"); }
+
   function show(nodes) {
     screen.replaceChildren.apply(screen, nodes.filter(function (node) { return node; }));
     var heading = screen.querySelector("h1");
@@ -334,13 +367,18 @@
         typeScreen();
       });
     } }, [
-      el("label", { for: "code", text: S("code_label") }),
-      error ? el("p", { class: "err", role: "alert", text: error }) : null,
+      aloud("label", { for: "code" }, S("code_label")),
+      error ? aloud("p", { class: "err said", role: "alert" }, error) : null,
       input,
       el("p", { class: "hint", id: "code-help", text: S("code_hint") }),
       el("button", { class: "go", type: "submit", text: S("next") })
     ]);
-    show([el("h1", { text: S("welcome") }), el("p", { text: S("welcome_more") }), form]);
+    show([aloud("h1", {}, S("welcome")), aloud("p", {}, S("welcome_more")), form]);
+    if (window.Awaaz) {
+      window.Awaaz.codeHelpers(input, { alphabet: ALPHABET, script: S("code_script"), keypad: true,
+        keypadLabel: S("keypad"), erase: S("erase"), scan: S("scan"), scanStop: S("scan_stop"),
+        noCamera: S("no_camera") });
+    }
   }
 
   // Whether the server knows her code, while there is a network: "known", "unknown",
@@ -369,11 +407,12 @@
 
   function typeScreen() {
     var tiles = pack.types.map(function (t) {
-      return el("li", {}, [el("button", { class: "tile", type: "button", "data-type": t.code,
-        onclick: function () { state.type = t; stakeholderScreen(""); } }, [el("span", { text: t.label })])]);
+      return el("li", { class: "has-say" }, [el("button", { class: "tile", type: "button", "data-type": t.code,
+        onclick: function () { state.type = t; stakeholderScreen(""); } }, [pic(t.icon), el("span", { text: t.label })]),
+        speaker(t.label)]);
     });
     show([
-      el("h1", { text: S("whom") }),
+      aloud("h1", {}, S("whom")),
       state.unchecked ? el("p", { class: "hint", id: "t-unchecked", text: S("unchecked") }) : null,
       el("ul", { class: "tiles" }, tiles)
     ]);
@@ -390,30 +429,34 @@
       var v = value.toLowerCase();
       list.replaceChildren.apply(list, all.filter(function (s) { return !v || s.name.toLowerCase().indexOf(v) >= 0; })
         .map(function (s) {
-          return el("li", {}, [el("button", { class: "tile row", type: "button", "data-stakeholder": s.id,
-            onclick: function () { state.stakeholder = s; helpScreen(); }, text: s.name })]);
+          return el("li", { class: "said" }, [el("button", { class: "tile row", type: "button", "data-stakeholder": s.id,
+            onclick: function () { state.stakeholder = s; helpScreen(); }, text: s.name }), speaker(s.name)]);
         }));
     }
     render(query);
     show([
-      el("h1", { text: state.type.label + ": " + S("which") }),
+      el("h1", { class: "said" }, [pic(state.type.icon), el("span", { text: state.type.heading }), speaker(state.type.heading)]),
       el("label", { for: "q", text: S("search") }), search,
       shown.length ? list : el("p", { text: S("none_found") }),
       el("button", { class: "tile", type: "button", onclick: typeScreen, text: S("back") })
     ]);
   }
 
-  function choices(name, options, chosen) {
-    return el("div", { class: "tiles" }, options.map(function (o) {
-      return el("label", { class: "tile pick" }, [
+  // Answers as tiles: the picture (if any), the words, the speaker.
+  function choices(name, options, chosen, cls) {
+    return el("div", { class: cls || "tiles" }, options.map(function (o) {
+      return el("label", { class: cls === "faces" && o.code !== "dk" ? "pick" : o.code === "dk" ? "pick dk" : "tile pick" }, [
         el("input", { type: "radio", name: name, value: o.code, checked: chosen === o.code }),
-        el("span", { text: o.label })
+        o.pic ? pic(o.pic) : null,
+        el("span", { text: o.label }),
+        speaker(o.label)
       ]);
     }));
   }
 
   function helpScreen(error) {
     var whens = ["this_month", "last_month", "earlier"].map(function (c) { return { code: c, label: S(c) }; });
+    var services = pack.services.map(function (s) { return { code: s.code, label: s.label, pic: s.icon }; });
     var form = el("form", { novalidate: true, onsubmit: function (event) {
       event.preventDefault();
       var service = form.querySelector("input[name=service]:checked");
@@ -423,35 +466,41 @@
       state.when = when.value;
       questionScreen({}, false);
     } }, [
-      error ? el("p", { class: "err", role: "alert", text: error }) : null,
-      el("fieldset", { class: "q" }, [el("legend", { text: S("help") }), choices("service", pack.services, state.service)]),
-      el("fieldset", { class: "q" }, [el("legend", { text: S("when") }), choices("when", whens, null)]),
+      error ? aloud("p", { class: "err said", role: "alert" }, error) : null,
+      el("fieldset", { class: "q" }, [aloud("legend", {}, S("help")), choices("service", services, state.service)]),
+      el("fieldset", { class: "q" }, [aloud("legend", {}, S("when")), choices("when", whens, null, "tiles three")]),
       el("button", { class: "go", type: "submit", text: S("next") })
     ]);
-    show([el("h1", { text: state.stakeholder.name }), form]);
+    show([aloud("h1", {}, state.stakeholder.name), form]);
   }
 
   function itemField(item, index, values, missing) {
     var name = "q_" + item.code, value = values[item.code];
     var options;
+    var cls = "tiles";
     if (item.kind === "scale5") {
-      options = ["very_bad", "bad", "okay", "good", "very_good"].map(function (k, i) { return { code: String(i + 1), label: S(k) }; });
+      cls = "faces";
+      options = ["very_bad", "bad", "okay", "good", "very_good"].map(function (k, i) {
+        return { code: String(i + 1), label: S(k), pic: "face" + (i + 1) };
+      });
     } else if (item.kind === "yesno") {
-      options = [{ code: "yes", label: S("yes") }, { code: "no", label: S("no") }];
+      cls = "tiles two";
+      options = [{ code: "yes", label: S("yes"), pic: "yes" }, { code: "no", label: S("no"), pic: "no" }];
     } else if (item.kind === "choice") {
       options = item.options;
     }
     var body;
     if (options) {
-      body = el("div", {}, [choices(name, options.concat([{ code: "dk", label: S("dont_know") }]), value)]);
+      var dk = { code: "dk", label: S("dont_know"), pic: "dont_know" };
+      body = el("div", {}, [choices(name, options, value, cls), choices(name, [dk], value, "dk-row")]);
     } else if (item.kind === "days") {
       body = el("div", {}, [el("label", { class: "hint", for: "d-" + item.code, text: S("days") }),
         el("input", { id: "d-" + item.code, class: "days", name: name, type: "text", inputmode: "numeric",
           maxlength: "4", autocomplete: "off", value: value && value !== "dk" ? value : "" })]);
     }
     return el("fieldset", { class: "q" + (missing ? " bad" : ""), id: "f-" + item.code }, [
-      el("legend", { text: (index + 1) + ". " + item.text }),
-      missing ? el("p", { class: "err", role: "alert", text: S("choose") }) : null,
+      el("legend", {}, [document.createTextNode(num(index + 1) + ". " + item.text), speaker(item.text)]),
+      missing ? aloud("p", { class: "err said", role: "alert" }, S("choose")) : null,
       body
     ]);
   }
@@ -490,21 +539,25 @@
       field.insertBefore(el("p", { class: "err", role: "alert", text: S("days_invalid") }), field.children[1]);
       return field;
     }).concat([
-      el("fieldset", { class: "q", id: "f-unsafe" }, [el("legend", { text: S("unsafe") }),
-        choices("unsafe", [{ code: "yes", label: S("yes") }, { code: "no", label: S("no") }], values.__unsafe),
-        el("p", { class: "hint", text: S("unsafe_hint") })]),
-      el("fieldset", { class: "q" }, [el("legend", { text: S("more") }),
-        el("label", { class: "hint", for: "comment", text: S("no_names") }), comment]),
-      el("fieldset", { class: "q" }, [el("legend", { text: S("consent_q") }),
-        el("label", { class: "pick check" }, [consent, el("span", { text: S("consent") })]),
-        el("p", { class: "hint", text: S("consent_hint") })]),
+      el("fieldset", { class: "q", id: "f-unsafe" }, [aloud("legend", {}, S("unsafe")),
+        choices("unsafe", [{ code: "yes", label: S("yes"), pic: "yes" }, { code: "no", label: S("no"), pic: "no" }], values.__unsafe, "tiles two"),
+        aloud("p", { class: "hint said" }, S("unsafe_hint"))]),
+      el("fieldset", { class: "q" }, [aloud("legend", {}, S("more")),
+        aloud("label", { class: "hint", for: "comment" }, S("no_names")), comment]),
+      el("fieldset", { class: "q" }, [aloud("legend", {}, S("consent_q")),
+        el("label", { class: "pick check" }, [consent, el("span", { text: S("consent") }), speaker(S("consent"))]),
+        aloud("p", { class: "hint said" }, S("consent_hint"))]),
       el("button", { class: "go", type: "submit", text: S("send") })
     ]));
+    form.setAttribute("data-next", S("next"));
+    form.setAttribute("data-back", S("back"));
     show([
-      el("h1", { text: S("about", { name: state.stakeholder.name }) }),
-      missing.length || wrongDays.length ? el("p", { class: "err", role: "alert", text: S("answer_all") }) : null,
+      el("h1", { class: "said" }, [el("span", { text: S("about", { name: state.stakeholder.name }) }), speaker(state.stakeholder.name)]),
+      missing.length || wrongDays.length ? aloud("p", { class: "err said", role: "alert" }, S("answer_all")) : null,
       form
     ]);
+    // One question per screen, as on the kiosk pages (survivor.js).
+    if (window.Awaaz) window.Awaaz.steps(form);
   }
 
   function finish(values, items) {
@@ -551,9 +604,24 @@
     else if (status === "refused:code") text = S("code_unknown") + " " + S("tell_didi");
     else if (status && status.indexOf("refused:") === 0) text = S("saved_attention");
     show([
-      el("h1", { text: text }),
-      el("p", {}, [el("button", { class: "tile", type: "button", onclick: function () { codeScreen(); }, text: S("start_again") })])
+      aloud("h1", {}, text),
+      el("p", { class: "has-say" }, [el("button", { class: "tile", type: "button", onclick: function () { codeScreen(); }, text: S("start_again") }), speaker(S("start_again"))])
     ]);
+  }
+
+  // Her language's clips into the tablet's cache, once, so they play with no network. One at
+  // a time and after the page is up: a survivor's taps come first.
+  function keepClips() {
+    if (!window.caches || !pack.voice) return;
+    var urls = Object.keys(pack.voice).map(function (text) { return pack.voice[text]; })
+      .filter(function (url, i, all) { return all.indexOf(url) === i; });
+    caches.open("awaaz-voice").then(function (cache) {
+      return urls.reduce(function (chain, url) {
+        return chain.then(function () {
+          return cache.match(url).then(function (kept) { return kept || cache.add(url); });
+        }).catch(function () {});
+      }, Promise.resolve());
+    }).then(function () { root.dataset.clipsKept = String(urls.length); }, function () {});
   }
 
   function resetWhenIdle() {
@@ -578,6 +646,7 @@
       window.addEventListener("online", sendAll);
       window.addEventListener("offline", showWaiting);
       setInterval(sendAll, 20000);
+      keepClips();
       return sendAll();
     })
     .catch(function () { /* not a kiosk, or never online yet: the page says what to do */ });

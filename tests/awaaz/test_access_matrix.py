@@ -32,6 +32,9 @@ SAMPLE_ARGS = {
     "word_id": 999_999,
     "device_id": 999_999,
     "kiosk_id": 999_999,
+    "clip_id": 999_999,
+    "sha": "0123456789abcdef",  # no such clip
+    "decision": "reject",
     "period": "1900Q1",  # no such release: withdrawing it changes nothing
     "change": "withdraw",
 }

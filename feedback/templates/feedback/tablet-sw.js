@@ -35,6 +35,19 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(event.request).catch(() => caches.match(standIn)));
     return;
   }
+  // Spoken prompts: kept in their own cache by tablet.js (their addresses are their content's
+  // hash, so a kept clip is never stale). A clip not kept yet is fetched whole, not as the
+  // range the audio element asks for, and kept for next time.
+  if (url.pathname.startsWith("/voice/") && url.pathname.endsWith(".mp3")) {
+    event.respondWith(
+      caches.open("awaaz-voice").then((cache) => cache.match(url.pathname).then((kept) => kept ||
+        fetch(url.pathname, { credentials: "same-origin" }).then((response) => {
+          if (response.status === 200 && response.type === "basic") cache.put(url.pathname, response.clone());
+          return response;
+        })))
+    );
+    return;
+  }
   if (!SHELL.includes(url.pathname + url.search)) return;
   // Network first, so lists and questions stay current; the kept copy when offline — and
   // when what came back is not ours: network kit's error page, a captive portal's redirect
