@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from awaaz import create_app
 from awaaz.ops import migrate
+from feedback import voice
 from feedback.limits import limiter
 from mis import cache as mis_cache
 from models.database import db
@@ -76,7 +77,12 @@ def make_config(url: str, **extra: object) -> dict:
         "SECRET_KEY": "test-secret",
         "AWAAZ_CODE_KEY": CODE_KEY,
         "SQLALCHEMY_ENGINES": {"default": url},
+        # The test-client suites post forms without a page to take a token from. CSRF is on
+        # where it is tested (app_config {"WTF_CSRF_ENABLED": True}) and in every live server
+        # (tests/live.py: `awaaz serve`, production settings, real browsers).
         "WTF_CSRF_ENABLED": False,
+        # The test client speaks plain http; the __Host- cookies are tested behind TLS
+        # (tests/awaaz/test_behind_proxy.py).
         "SESSION_COOKIE_SECURE": False,
         **extra,
     }
@@ -119,6 +125,7 @@ def app(database_url, app_config) -> Iterator[Flask]:
     with app.app_context():
         limiter.reset()  # one limiter serves every app in this process: start each test clean
         mis_cache.clear()  # rolled-back tests can reuse ids, so no result may outlive a test
+        voice.forget()  # nor a clip index
         engine = db.engine
         connection = engine.connect()
         transaction = connection.begin()

@@ -128,8 +128,11 @@ def start_server(
     ratings: int = 300,
     database_url: str | None = None,
     workers: int | None = None,
+    voice: bool = False,
     **env_overrides: str,
 ) -> LiveServer:
+    """`voice`: render the machine voice of every prompt (about 30 s on two cores); without
+    it the pages have no speaker buttons, as on a server whose clips are not rendered yet."""
     port = free_port()
     database = folder / "awaaz.sqlite3"
     env = {
@@ -159,7 +162,9 @@ def start_server(
         ).stdout
 
     awaaz("init-db")
-    awaaz("seed-demo", "--ratings", str(ratings), "--seed", "5")
+    awaaz(
+        "seed-demo", "--ratings", str(ratings), "--seed", "5", "--voice" if voice else "--no-voice"
+    )
     codes = awaaz(
         "issue-codes", "--count", "40", "--district", "South 24 Parganas", "--block", "Basanti"
     ).split()
@@ -230,9 +235,10 @@ def open_tablet(page, url: str) -> None:  # type: ignore[no-untyped-def]
     wait_until(page, "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)")
 
 
-def answer_tablet(page, when: str, days: str = "9") -> int:  # type: ignore[no-untyped-def]
-    """On the offline tablet, from "whom did you meet?" to the filled questions (not Send):
-    the first police station, every question's first answer. Returns the office's id."""
+def answer_tablet(page, when: str, days: str = "9", overall: str | None = None) -> int:  # type: ignore[no-untyped-def]
+    """On the offline tablet, from "whom did you meet?" to the last question (Send showing):
+    the first police station, every question's first answer (`overall` for "all in all"),
+    one question per screen as she meets them. Returns the office's id."""
     page.click("button[data-type=police]")
     office = page.locator("button[data-stakeholder]").first
     office_id = int(office.get_attribute("data-stakeholder"))
@@ -240,9 +246,32 @@ def answer_tablet(page, when: str, days: str = "9") -> int:  # type: ignore[no-u
     page.locator("input[name=service]").first.check(force=True)
     page.locator(f"input[name=when][value={when}]").check(force=True)
     page.click("button.go")
-    for fieldset in page.locator("fieldset.q").all():
-        radios = fieldset.locator("input[type=radio]")
-        if radios.count() and fieldset.get_attribute("id") != "f-unsafe":
-            radios.first.check(force=True)
-    page.locator("input.days").fill(days)
+    answer_steps(page, days, {"q_overall": overall} if overall else {})
     return office_id
+
+
+def answer_steps(page, days: str = "9", chosen: dict | None = None) -> int:  # type: ignore[no-untyped-def]
+    """Walk a one-question-per-screen form to its last step as she would: tap an answer's
+    words (the form moves on by itself), type the days and tap Next, tap Next past what she
+    may leave empty. Returns her taps (answers, Next; typing not counted)."""
+    chosen = chosen or {}
+    page.wait_for_selector("form.stepped")
+    taps = 0
+    while not page.locator("button.go").is_visible():
+        step = page.locator("fieldset.q:visible")
+        before = page.locator(".progress").inner_text()
+        radios = step.locator("input[type=radio]")
+        if radios.count() and step.get_attribute("id") != "f-unsafe":
+            name = radios.first.get_attribute("name")
+            value = chosen.get(name) or radios.first.get_attribute("value")
+            step.locator(f"label:has(input[value='{value}']) span").first.click()
+        else:
+            if step.locator("input.days").count():
+                step.locator("input.days").fill(days)
+            page.click("button.next")
+        taps += 1
+        deadline = time.monotonic() + 5
+        while page.locator(".progress").inner_text() == before:
+            assert time.monotonic() < deadline, f"stuck at step {before}"
+            time.sleep(0.05)
+    return taps

@@ -9,12 +9,14 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
+    has_request_context,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -212,7 +214,30 @@ def same_site_path(target: str) -> str | None:
     return target
 
 
+# Answers that are the same for everyone: they never write the session cookie.
+SHARED_ENDPOINTS = frozenset(
+    {"static", "feedback.static", "feedback.voice_clip", "feedback.voice_list"}
+)
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a shared answer never sets the cookie.
+
+    Flask-Login's strong protection marks every anonymous session modified, so each answer
+    wrote the cookie back as the request had brought it. A kiosk fetches its spoken prompts
+    in the background (feedback/static/survivor.js); one still in flight when the tablet
+    reset for the next survivor wrote the previous survivor's session back over the fresh
+    one. A test saw her session survive the reset.
+    """
+
+    def should_set_cookie(self, app: Flask, session) -> bool:  # type: ignore[no-untyped-def]
+        if has_request_context() and request.endpoint in SHARED_ENDPOINTS:
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
     login_manager.login_message = _l("Please sign in to see this page.")

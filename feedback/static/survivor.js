@@ -55,8 +55,16 @@
   // A form of fieldsets becomes steps: one question with its answers, a progress line
   // ("২ / ৭"), Back and Next; choosing an answer moves on by itself. Nothing is removed from
   // the form, so what is sent is exactly what the one-page form would send.
+  // Fieldsets marked "end" (what she may leave empty: more words, her didi's call) share the
+  // last screen, above Send.
   function steps(form) {
-    var parts = Array.prototype.slice.call(form.querySelectorAll("fieldset.q"));
+    var fields = Array.prototype.slice.call(form.querySelectorAll("fieldset.q"));
+    var parts = [];
+    fields.forEach(function (field) {
+      var last = parts[parts.length - 1];
+      if (field.classList.contains("end") && last && last[0].classList.contains("end")) { last.push(field); }
+      else { parts.push([field]); }
+    });
     var send = form.querySelector("button.go");
     if (parts.length < 2 || !send || form.classList.contains("stepped")) { return null; }
     form.classList.add("stepped");
@@ -80,30 +88,30 @@
     var next = button(form.getAttribute("data-next") || "Next", "next", 1);
     nav.appendChild(back);
     nav.appendChild(next);
-    form.insertBefore(progress, parts[0]);
+    form.insertBefore(progress, parts[0][0]);
     progress.appendChild(document.createTextNode(""));
     progress.appendChild(bar);
     send.parentNode.insertBefore(nav, send);
     function go(i) {
       at = Math.max(0, Math.min(parts.length - 1, i));
-      parts.forEach(function (part, n) { part.hidden = n !== at; });
+      parts.forEach(function (part, n) { part.forEach(function (field) { field.hidden = n !== at; }); });
       progress.firstChild.nodeValue = digits.format(at + 1) + " / " + digits.format(parts.length);
       bar.style.width = Math.round(100 * (at + 1) / parts.length) + "%";
       back.hidden = at === 0;
       next.hidden = at === parts.length - 1;
       send.hidden = at !== parts.length - 1;
-      var legend = parts[at].querySelector("legend");
+      var legend = parts[at][0].querySelector("legend");
       if (legend) { legend.setAttribute("tabindex", "-1"); legend.focus({ preventScroll: true }); }
       window.scrollTo(0, 0);
     }
     form.addEventListener("change", function (event) {
       var input = event.target;
-      if (input.type !== "radio" || at === parts.length - 1 || !parts[at].contains(input)) { return; }
+      if (input.type !== "radio" || at === parts.length - 1 || !parts[at][0].contains(input)) { return; }
       var from = at;
       // A moment to see her choice marked before the next question comes.
       setTimeout(function () { if (at === from) { go(at + 1); } }, 400);
     });
-    var firstBad = parts.findIndex(function (part) { return part.classList.contains("bad"); });
+    var firstBad = parts.findIndex(function (part) { return part[0].classList.contains("bad"); });
     go(firstBad >= 0 ? firstBad : 0);
     return go;
   }

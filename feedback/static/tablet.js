@@ -542,9 +542,9 @@
       el("fieldset", { class: "q", id: "f-unsafe" }, [aloud("legend", {}, S("unsafe")),
         choices("unsafe", [{ code: "yes", label: S("yes"), pic: "yes" }, { code: "no", label: S("no"), pic: "no" }], values.__unsafe, "tiles two"),
         aloud("p", { class: "hint said" }, S("unsafe_hint"))]),
-      el("fieldset", { class: "q" }, [aloud("legend", {}, S("more")),
+      el("fieldset", { class: "q end" }, [aloud("legend", {}, S("more")),
         aloud("label", { class: "hint", for: "comment" }, S("no_names")), comment]),
-      el("fieldset", { class: "q" }, [aloud("legend", {}, S("consent_q")),
+      el("fieldset", { class: "q end" }, [aloud("legend", {}, S("consent_q")),
         el("label", { class: "pick check" }, [consent, el("span", { text: S("consent") }), speaker(S("consent"))]),
         aloud("p", { class: "hint said" }, S("consent_hint"))]),
       el("button", { class: "go", type: "submit", text: S("send") })

@@ -58,8 +58,7 @@ def _enter_code(page: Page, code: str) -> None:
 
 def _answer(page: Page, when: str, overall: str, screenshot: str | None = None) -> None:
     """From "whom did you meet?" to Send: the first police station, every question."""
-    answer_tablet(page, when)
-    page.locator(f"input[name=q_overall][value='{overall}']").check(force=True)
+    answer_tablet(page, when, overall=overall)
     if screenshot:
         page.screenshot(path=str(OUTPUT / screenshot), full_page=True)
     page.click("button.go")
