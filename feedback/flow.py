@@ -21,6 +21,8 @@ WHEN_CHOICES = ("this_month", "last_month", "earlier")
 class Flow:
     survivor_id: int
     stakeholder_id: int | None = None
+    # Someone "not in the list": the name she typed, whose rating is held (feedback/held.py).
+    suggestion_id: int | None = None
     service_code: str | None = None
     when: str | None = None
     client_uuid: str | None = None

@@ -23,13 +23,22 @@ from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from models import DONT_KNOW, Channel, Service, Stakeholder, StakeholderType, Survivor
+from models import (
+    DONT_KNOW,
+    Channel,
+    Service,
+    Stakeholder,
+    StakeholderSuggestion,
+    StakeholderType,
+    Survivor,
+)
+from models.base import local_digits
 from models.codes import ALPHABET as CODE_ALPHABET
 from models.codes import CodeFormatError
 from models.database import db, db_int
-from models.reference import local_digits
 
 from . import directory, flow, messages, voice, wording
+from .held import hold as hold_rating
 from .kiosk import clear_site_data, kiosk_district, was_kiosk
 from .limits import limiter, wrong_code_limits
 from .services import (
@@ -202,16 +211,19 @@ def choose_stakeholder(lang, type_code):
     error = None
     if request.method == "POST":
         if request.form.get("not_listed") is not None:
-            if directory.suggest_stakeholder(
+            suggestion = directory.suggest_stakeholder(
                 db.session, stype, g.survivor, request.form.get("name", "")
-            ):
+            )
+            if suggestion is not None:
+                g.flow.stakeholder_id, g.flow.suggestion_id = None, suggestion.id
+                flow.save(g.flow)
                 return redirect(url_for(".noted", lang=lang), 303)
             error = messages.FIELD_ERRORS["required"]
         else:
             chosen = request.form.get("stakeholder", type=db_int)
             stakeholder = chosen and db.session.get(Stakeholder, chosen)
             if stakeholder and stakeholder.active and stakeholder.type_id == stype.id:
-                g.flow.stakeholder_id = stakeholder.id
+                g.flow.stakeholder_id, g.flow.suggestion_id = stakeholder.id, None
                 flow.save(g.flow)
                 return redirect(url_for(".choose_help", lang=lang), 303)
             error = messages.FIELD_ERRORS["unknown"]
@@ -230,15 +242,16 @@ def choose_stakeholder(lang, type_code):
 @bp.get("/<lang>/noted")
 @needs_flow
 def noted(lang):
-    """Thank her for the name; staff will add it. She may rate someone else."""
-    return _render("noted.html")
+    """Thank her for the name; staff will add it. She may answer the questions about them now
+    (her answers are held until the name is added), or rate someone else."""
+    return _render("noted.html", can_rate=g.flow.suggestion_id is not None)
 
 
 @bp.route("/<lang>/help", methods=["GET", "POST"])
 @needs_flow
 def choose_help(lang):
     """Which help she went for, and when."""
-    if g.flow.stakeholder_id is None:
+    if _subject() is None:
         return redirect(url_for(".choose_type", lang=lang), 303)
     errors = {}
     service = request.form.get("service", g.flow.service_code or "")
@@ -267,9 +280,9 @@ def choose_help(lang):
 @needs_flow
 def questions(lang):
     """The questionnaire, then an optional comment and the consent to be contacted."""
-    if g.flow.service_code is None or g.flow.stakeholder_id is None:
+    stakeholder = _subject()
+    if g.flow.service_code is None or stakeholder is None:
         return redirect(url_for(".choose_help", lang=lang), 303)
-    stakeholder = db.session.get(Stakeholder, g.flow.stakeholder_id)
     questionnaire = active_questionnaire(db.session, stakeholder.type_id)
     if g.flow.client_uuid is None:
         # One UUID per attempt: a double tap or a resent form stores the rating once.
@@ -282,10 +295,11 @@ def questions(lang):
         for entry in questionnaire.entries
     }
     answers = {code: value for code, value in answers.items() if value}
+    held = isinstance(stakeholder, StakeholderSuggestion)
     submission = Submission(
         client_uuid=uuid.UUID(g.flow.client_uuid),
         survivor_id=g.survivor.id,
-        stakeholder_id=stakeholder.id,
+        stakeholder_id=0 if held else stakeholder.id,
         service_code=g.flow.service_code,
         month=flow.month_for(g.flow.when, programme_today()),
         channel=Channel.KIOSK if kiosk_district() else Channel.PHONE,
@@ -296,7 +310,10 @@ def questions(lang):
         felt_unsafe={"yes": True, "no": False}.get(request.form.get("unsafe", "")),
     )
     try:
-        submit_rating(db.session, submission)
+        if held:
+            hold_rating(db.session, stakeholder, submission)
+        else:
+            submit_rating(db.session, submission)
     except InvalidSubmission as invalid:
         errors = {
             name.removeprefix("answers."): messages.field_error(reason)
@@ -309,6 +326,15 @@ def questions(lang):
     # Only her district survives the reset, for the "you said, we did" board she reads next.
     session[BOARD_DISTRICT] = g.survivor.district_id
     return redirect(url_for(".thanks", lang=lang), 303)
+
+
+def _subject() -> Stakeholder | StakeholderSuggestion | None:
+    """Whom she is rating: a stakeholder of the registry, or the name she typed."""
+    if g.flow.stakeholder_id is not None:
+        return db.session.get(Stakeholder, g.flow.stakeholder_id)
+    if g.flow.suggestion_id is not None:
+        return db.session.get(StakeholderSuggestion, g.flow.suggestion_id)
+    return None
 
 
 def _board(lang: str) -> list:
@@ -341,9 +367,9 @@ def questions_in(lang):
     Her answers come with the request and go back in the page: they are kept nowhere (no
     cookie, no database) until she sends them, as on the questions page itself.
     """
-    if g.flow.stakeholder_id is None:
+    stakeholder = _subject()
+    if stakeholder is None:
         return redirect(url_for(".choose_help", lang=lang), 303)
-    stakeholder = db.session.get(Stakeholder, g.flow.stakeholder_id)
     questionnaire = active_questionnaire(db.session, stakeholder.type_id)
     return _questions_page(stakeholder, questionnaire, request.form, {})
 

@@ -40,7 +40,13 @@ from .safeguarding import (
     EscalatedTo,
 )
 from .settings import Setting
-from .stakeholders import Service, Stakeholder, StakeholderSuggestion, StakeholderType
+from .stakeholders import (
+    HeldRating,
+    Service,
+    Stakeholder,
+    StakeholderSuggestion,
+    StakeholderType,
+)
 from .survivors import AgeBand, Survivor
 from .users import Role, StaffSession, User
 from .voice import ClipSource, ClipStatus, VoiceClip
@@ -72,6 +78,7 @@ __all__ = [
     "Dimension",
     "District",
     "GramPanchayat",
+    "HeldRating",
     "Indicator",
     "Item",
     "ItemKind",

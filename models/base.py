@@ -63,6 +63,19 @@ def N_(message: str) -> str:
     return message
 
 
+_DIGITS = {
+    "bn": str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"),
+    "hi": str.maketrans("0123456789", "०१२३४५६७८९"),
+}
+
+
+def local_digits(text: object, lang: str) -> str:
+    """Write the digits of `text` in the page's own numerals ("নভেম্বর 2026" → "নভেম্বর ২০২৬"), so
+    one page never mixes two kinds of digit. English keeps its digits."""
+    table = _DIGITS.get(lang)
+    return str(text).translate(table) if table else str(text)
+
+
 class LocalisedNameMixin:
     """A place or stakeholder name in English with optional Bengali and Hindi spellings.
 
@@ -75,4 +88,5 @@ class LocalisedNameMixin:
 
     def display_name(self, locale: str) -> str:
         local = {"bn": self.name_bn, "hi": self.name_hi}.get(locale)
-        return local or self.name
+        # "दक्षिण २४ परगना" on a Hindi page: one kind of digit per page.
+        return local_digits(local, locale) if local else self.name

@@ -260,19 +260,6 @@ _BENGALI = range(0x0980, 0x0A00)
 _NO_PARALLEL = {"\u09ce": "\u0924\u094d", "\u09d7": ""}  # ৎ → त्; the au length mark
 
 
-_DIGITS = {
-    "bn": str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"),
-    "hi": str.maketrans("0123456789", "०१२३४५६७८९"),
-}
-
-
-def local_digits(text: object, lang: str) -> str:
-    """Write the digits of `text` in the page's own numerals ("নভেম্বর 2026" → "নভেম্বর ২০২৬"), so
-    one page never mixes two kinds of digit. English keeps its digits."""
-    table = _DIGITS.get(lang)
-    return str(text).translate(table) if table else str(text)
-
-
 def bengali_to_devanagari(text: str) -> str:
     """A Bengali name written letter by letter in Devanagari ("দিঘিরপাড়" → "दिघिरपाड़"): how a
     Hindi reader finds a Bengali place name, for places with no Hindi spelling of their own."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, LocalisedNameMixin, code_str, created_at, enum_type, intpk
@@ -84,3 +85,36 @@ class StakeholderSuggestion(Base):
     stakeholder_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholders.id"))
     created_at: Mapped[created_at]
     reviewed_at: Mapped[dt.datetime | None]
+
+    type: Mapped[StakeholderType] = relationship()
+    held: Mapped[list[HeldRating]] = relationship(
+        back_populates="suggestion", cascade="all, delete-orphan"
+    )
+
+    def display_name(self, locale: str) -> str:
+        """What she typed, in whatever script she typed it: the only name there is yet."""
+        return self.text
+
+
+class HeldRating(Base):
+    """A rating of someone "not in the list", kept whole until staff add the name.
+
+    It counts nowhere and raises no alert while held: a rating needs a stakeholder. When
+    staff add the suggestion to the registry, it is stored as any rating is (with its alert);
+    when they reject it, it is erased. `flagged` puts it first on the staff's list when she
+    felt unsafe or was asked for money, so that a held rating never hides a danger for long.
+    """
+
+    __tablename__ = "held_ratings"
+    __table_args__ = (UniqueConstraint("client_uuid"),)
+
+    id: Mapped[intpk]
+    suggestion_id: Mapped[int] = mapped_column(
+        ForeignKey("stakeholder_suggestions.id", ondelete="CASCADE"), index=True
+    )
+    client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid)
+    payload: Mapped[str] = mapped_column(Text)  # the submission as JSON (feedback/held.py)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[created_at]
+
+    suggestion: Mapped[StakeholderSuggestion] = relationship(back_populates="held")

@@ -131,7 +131,8 @@ def purge_command(dry_run: bool) -> None:
         db.session.commit()
     verb = "Would erase" if dry_run else "Erased"
     click.echo(
-        f"{verb} {result.comments_erased} original comments, {result.ratings_deleted} ratings "
+        f"{verb} {result.comments_erased} original comments, {result.ratings_deleted} ratings, "
+        f"{result.held_erased} ratings held for a name never reviewed "
         f"and {result.sessions_deleted} old staff sessions."
     )
 

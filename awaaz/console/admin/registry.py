@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from awaaz.console.admin import PAGE, bp
 from awaaz.console.admin.shared import created_response, district_choices, utc_now
 from awaaz.web.forms import options
+from feedback import held
 from models import (
     Block,
     District,
@@ -164,6 +165,8 @@ def suggestions():
                 db.session.add(stakeholder)
                 db.session.flush()
                 suggestion.stakeholder_id = stakeholder.id
+            held_count = len(suggestion.held)
+            erased = held.discard(db.session, suggestion) if action == "reject" else 0
             suggestion.status = (
                 SuggestionStatus.ADDED if action == "add" else SuggestionStatus.REJECTED
             )
@@ -174,10 +177,21 @@ def suggestions():
                 actor=current_user,
                 target_type="suggestion",
                 target_id=suggestion.id,
+                detail={"held": held_count, "erased": erased},
             )
             db.session.commit()
             if action == "add":
+                # Her held answers are stored now, on the new entry, as any rating is.
+                stored = held.release(db.session, suggestion, suggestion.stakeholder_id)
                 flash(_l("Added. Check its spelling and place in the registry."))
+                if held_count:
+                    flash(
+                        _l(
+                            "%(stored)s of %(held)s held ratings are stored on it.",
+                            stored=stored,
+                            held=held_count,
+                        )
+                    )
                 return redirect(
                     url_for(".edit_stakeholder", stakeholder_id=suggestion.stakeholder_id), 303
                 )
@@ -188,6 +202,9 @@ def suggestions():
         .order_by(StakeholderSuggestion.created_at)
         .limit(PAGE)
     ).all()
+    # A held rating in which she felt unsafe or was asked for money raises its alert only
+    # once the name is added: those names come first.
+    waiting = sorted(waiting, key=lambda s: not any(h.flagged for h in s.held))
     types = {t.id: t.label for t in db.session.scalars(select(StakeholderType))}
     districts = dict(district_choices(blank=False))
     return render_template(

@@ -1,4 +1,5 @@
-"""voice clips (spoken prompts) and the masculine forms of address for a boy survivor
+"""voice clips (spoken prompts), the masculine forms of address for a boy survivor, and
+ratings held until staff add the name a survivor typed
 
 Revision ID: 0011
 Revises: 0010
@@ -56,6 +57,29 @@ def upgrade() -> None:
     )
     op.create_index("ix_voice_clips_lang_status", "voice_clips", ["lang", "status"])
     op.create_index(op.f("ix_voice_clips_prompt_key"), "voice_clips", ["prompt_key"])
+    op.create_table(
+        "held_ratings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("suggestion_id", sa.Integer(), nullable=False),
+        sa.Column("client_uuid", sa.Uuid(), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("flagged", sa.Boolean(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["suggestion_id"],
+            ["stakeholder_suggestions.id"],
+            name=op.f("fk_held_ratings_suggestion_id_stakeholder_suggestions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_held_ratings")),
+        sa.UniqueConstraint("client_uuid", name=op.f("uq_held_ratings_client_uuid")),
+    )
+    op.create_index(op.f("ix_held_ratings_suggestion_id"), "held_ratings", ["suggestion_id"])
     with op.batch_alter_table("survivors") as batch:
         batch.add_column(
             sa.Column("masculine_forms", sa.Boolean(), server_default=sa.false(), nullable=False)
@@ -63,6 +87,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_held_ratings_suggestion_id"), table_name="held_ratings")
+    op.drop_table("held_ratings")
     with op.batch_alter_table("survivors") as batch:
         batch.drop_column("masculine_forms")
     op.drop_index(op.f("ix_voice_clips_prompt_key"), table_name="voice_clips")
