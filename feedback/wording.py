@@ -90,10 +90,6 @@ def question(msgid: str, type_code: str) -> str:
     return worded(msgid, kind_of(type_code))
 
 
-def which(type_code: str) -> str:
-    return worded(WHICH[kind_of(type_code)])
-
-
 def init_app(app: Flask) -> None:
     """Every `_()` in a template goes through `worded`, so a boy's pages need no other change."""
     app.jinja_env.install_gettext_callables(

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -69,17 +70,20 @@ def type_options(session: Session, names: dict[str, str]) -> list[dict]:
 
 
 def district_options(session: Session) -> list[dict]:
-    return [
-        {"label": d.name, "value": d.id}
-        for d in session.scalars(select(District).order_by(District.name))
-    ]
+    lang = str(get_locale() or "en")
+    districts = [(d.display_name(lang), d.id) for d in session.scalars(select(District))]
+    return [{"label": name, "value": ident} for name, ident in sorted(districts)]
 
 
 def block_options(session: Session, district_id: int | None) -> list[dict]:
     if not district_id:
         return []
-    blocks = session.scalars(select(Block).filter_by(district_id=district_id).order_by(Block.name))
-    return [{"label": b.name, "value": b.id} for b in blocks]
+    lang = str(get_locale() or "en")
+    blocks = session.scalars(select(Block).filter_by(district_id=district_id))
+    return [
+        {"label": name, "value": ident}
+        for name, ident in sorted((b.display_name(lang), b.id) for b in blocks)
+    ]
 
 
 def build(

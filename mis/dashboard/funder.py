@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, dcc, html
 from flask import Flask, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from models.database import db
 
@@ -16,7 +17,7 @@ from .. import figures, published
 from ..periods import PeriodError
 from ..privacy import require_funder
 from . import filters as flt
-from .labels import type_names
+from .labels import localise_places, type_names
 from .tabs import how_to_read, release_line
 
 
@@ -26,7 +27,7 @@ def funder_tables(session, period_text: str) -> list:  # type: ignore[no-untyped
     summary = require_funder(published.funder_summary(session, period, settings))
     trend = require_funder(published.funder_trend(session, period, settings))
     names = type_names(session)
-    frame = summary.frame.assign(type=summary.frame["type"].map(names))
+    frame = localise_places(session, summary.frame).assign(type=summary.frame["type"].map(names))
     shown = frame.assign(
         n_raters=[("—" if pd.isna(v) else f"{v:.0f}") for v in frame["n_raters"]],
         score=[("—" if pd.isna(v) else f"{v:.0f}") for v in frame["score"]],
@@ -94,7 +95,20 @@ def funder_layout() -> html.Div:
             html.Header(
                 [
                     html.H1(_("Awaaz: programme summary")),
-                    html.Nav([html.A(_("Sign out"), href=url_for("staff.index"))]),
+                    # Signing out is a POST with the CSRF token, as on every staff page (it
+                    # was a link to the console, which signed nobody out).
+                    html.Nav(
+                        html.Form(
+                            [
+                                dcc.Input(type="hidden", name="csrf_token", value=generate_csrf())
+                                if for_dashboard()
+                                else None,
+                                html.Button(_("Sign out"), type="submit", className="link"),
+                            ],
+                            method="post",
+                            action=url_for("staff.logout"),
+                        )
+                    ),
                 ],
                 className="top",
             ),

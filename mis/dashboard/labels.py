@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Item, StakeholderType
+from models import Block, District, Item, Stakeholder, StakeholderType
 
 DIMENSIONS = {
     "respect": _l("Respect"),
@@ -27,3 +29,59 @@ def item_names(session: Session) -> dict[str, str]:
 
 def dimension_names() -> dict[str, str]:
     return {code: str(label) for code, label in DIMENSIONS.items()}
+
+
+def staff_lang() -> str:
+    return str(get_locale() or "en")
+
+
+def localise_places(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    """Stakeholder, district and block names in the staff's language, from the registry's
+    own spellings (English where a row has none). Figures are untouched."""
+    lang = staff_lang()
+    if lang == "en" or frame.empty:
+        return frame
+    out = frame.copy()
+    if "stakeholder" in out and "stakeholder_id" in out:
+        names = {s.id: s.display_name(lang) for s in session.scalars(select(Stakeholder))}
+        out["stakeholder"] = out["stakeholder_id"].map(names).fillna(out["stakeholder"])
+    for column, model in (("district", District), ("block", Block)):
+        if column in out:
+            names = {p.name: p.display_name(lang) for p in session.scalars(select(model))}
+            out[column] = out[column].map(lambda n, names=names: names.get(n, n))
+    return out
+
+
+def grid_locale() -> dict[str, str]:
+    """AG Grid's own words (pages, filters) in the staff's language: its `localeText`."""
+    return {
+        "page": _("Page"),
+        "of": _("of"),
+        "to": _("to"),
+        "more": _("more"),
+        "pageSizeSelectorLabel": _("Rows per page:"),
+        "firstPage": _("First page"),
+        "previousPage": _("Previous page"),
+        "nextPage": _("Next page"),
+        "lastPage": _("Last page"),
+        "noRowsToShow": _("Nothing to show"),
+        "loadingOoo": _("Loading …"),
+        "filterOoo": _("Filter …"),
+        "equals": _("Equals"),
+        "notEqual": _("Does not equal"),
+        "contains": _("Contains"),
+        "notContains": _("Does not contain"),
+        "startsWith": _("Begins with"),
+        "endsWith": _("Ends with"),
+        "blank": _("Blank"),
+        "notBlank": _("Not blank"),
+        "lessThan": _("Less than"),
+        "greaterThan": _("Greater than"),
+        "inRange": _("Between"),
+        "andCondition": _("AND"),
+        "orCondition": _("OR"),
+        "applyFilter": _("Apply"),
+        "resetFilter": _("Reset"),
+        "clearFilter": _("Clear"),
+        "ariaRowSelect": _("Select row"),
+    }

@@ -94,3 +94,36 @@ def test_a_funder_sees_the_summary_and_is_refused_the_rest(browser, server):
         response = page.request.get(f"{server.url}{path}")
         assert response.status == 403, path
     page.close()
+
+
+def test_in_bengali_the_dashboard_names_places_and_people_in_bengali(browser, server):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    sign_in(page, server, STAFF)
+    page.goto(f"{server.url}/staff/lang/bn?next=/mis/")
+    expect(page.locator(".card-value").first).to_be_visible(timeout=30_000)
+    page.locator(".tab").nth(1).click()  # the league tables
+    expect(page.locator(".ag-center-cols-container .ag-row").first).to_be_visible(timeout=30_000)
+    districts = set(page.locator(".ag-cell[col-id=district]").all_inner_texts())
+    assert districts and districts <= {"দক্ষিণ ২৪ পরগনা", "উত্তর ২৪ পরগনা"}, districts
+    names = page.locator(".ag-cell[col-id=stakeholder]").all_inner_texts()
+    assert names and all(any("\u0980" <= c <= "\u09ff" for c in n) for n in names), names[:5]
+    # At 1366 px the score and its interval stay in view, pinned beside the name.
+    for column in ("stakeholder", "score", "interval"):
+        cell = page.locator(f".ag-pinned-left-cols-container .ag-cell[col-id={column}]").first
+        box = cell.bounding_box()
+        assert box and box["x"] + box["width"] <= 1366, column
+    paging = page.locator(".ag-paging-panel").inner_text()
+    assert "Page" not in paging and "পাতা" in paging, paging
+    page.screenshot(path=OUTPUT / "mis-league-bn.png", full_page=True)
+    page.close()
+
+
+def test_the_funder_signs_out_from_the_funder_page(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, server, FUNDER)
+    page.goto(f"{server.url}/mis/funder/")
+    expect(page.locator("table.plain")).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/staff/login")
+    assert page.request.get(f"{server.url}/mis/funder/", max_redirects=0).status in (302, 303)
+    page.close()

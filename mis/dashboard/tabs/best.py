@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from mis import cache, published
 from mis.dashboard.filters import Filters
-from mis.dashboard.labels import item_names, type_names
+from mis.dashboard.labels import item_names, localise_places, type_names
 from mis.dashboard.tabs.common import arrow, cached, how_to_read, simple_table
 
 
@@ -21,7 +21,7 @@ def best(session: Session, filters: Filters) -> list:
     good = cache.remember(
         session, "best_practice", key, lambda: published.best_practice(session, *key, table=league)
     ).frame
-    good = good.assign(
+    good = localise_places(session, good).assign(
         type_name=good["type"].map(names),
         score=good["score"].round(0),
         strongest=[", ".join(items.get(i, i) for i in codes) for codes in good["strongest_items"]],
@@ -30,7 +30,7 @@ def best(session: Session, filters: Filters) -> list:
     up = cache.remember(
         session, "most_improved", key, lambda: published.most_improved(session, *key, table=league)
     ).frame
-    up = up.assign(
+    up = localise_places(session, up).assign(
         type_name=up["type"].map(names),
         score=up["score"].round(0),
         change=[arrow(c) for c in up["change"]],

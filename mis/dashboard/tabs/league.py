@@ -10,26 +10,29 @@ from sqlalchemy.orm import Session
 
 from mis import figures
 from mis.dashboard.filters import Filters
-from mis.dashboard.labels import dimension_names, type_names
+from mis.dashboard.labels import dimension_names, grid_locale, localise_places, type_names
 from mis.dashboard.tabs.common import arrow, cached, how_to_read
 from mis.periods import Grain
 
 GRID_COLUMNS = [
     "rank",
-    "band",
     "stakeholder",
+    "score",
+    "interval",
+    "change",
+    "band",
     "type_name",
     "district",
     "block",
     "n_raters",
-    "score",
-    "interval",
-    "change",
     "respect",
     "responsiveness",
     "integrity",
     "confidentiality",
 ]
+
+
+PINNED = ("rank", "stakeholder", "score", "interval")
 
 
 def league_rows(session: Session, filters: Filters) -> pd.DataFrame:
@@ -68,7 +71,7 @@ def league_rows(session: Session, filters: Filters) -> pd.DataFrame:
     for column in GRID_COLUMNS:
         if column not in table:
             table[column] = None
-    return table
+    return localise_places(session, table)
 
 
 def league(session: Session, filters: Filters) -> list:
@@ -90,9 +93,19 @@ def league(session: Session, filters: Filters) -> list:
     grid = dag.AgGrid(
         id="league-grid",
         rowData=rows[[*GRID_COLUMNS, "stakeholder_id"]].to_dict("records"),
-        columnDefs=[{"field": c, "headerName": headers[c]} for c in GRID_COLUMNS],
+        # Who, the score and its interval stay in view at 1366 px while the rest scrolls.
+        columnDefs=[
+            {"field": c, "headerName": headers[c]} | ({"pinned": "left"} if c in PINNED else {})
+            for c in GRID_COLUMNS
+        ],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        dashGridOptions={"quickFilterText": "", "pagination": True, "paginationPageSize": 25},
+        dashGridOptions={
+            "quickFilterText": "",
+            "pagination": True,
+            "paginationPageSize": 25,
+            "paginationPageSizeSelector": [25, 50, 100],
+            "localeText": grid_locale(),
+        },
         columnSize="autoSize",
         style={"height": "560px"},
     )

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from mis import figures, metrics, published, queries
 from mis.dashboard.filters import Filters
-from mis.dashboard.labels import item_names
+from mis.dashboard.labels import item_names, localise_places
 from mis.dashboard.tabs.common import cached, how_to_read, number
 from mis.periods import Grain
 from models.safeguarding import ACTION_KIND_LABELS, ACTION_STATUS_LABELS, ESCALATION_LABELS
 
 
 def stakeholder_options(session: Session, filters: Filters) -> list[dict]:
-    directory = queries.stakeholder_directory(session, filters.scope)
+    directory = localise_places(session, queries.stakeholder_directory(session, filters.scope))
     return [
         {"label": f"{r.stakeholder} · {r.district}", "value": int(r.stakeholder_id)}
         for r in directory.sort_values("stakeholder").itertuples()
