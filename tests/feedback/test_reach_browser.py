@@ -284,10 +284,15 @@ def test_one_question_per_screen_on_the_kiosk_with_fewer_taps(browser, server, c
 BN = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 
 
-def test_the_offline_tablet_has_the_pictures_and_plays_its_clips_offline(browser, server, codes):
-    context = browser.new_context(viewport=TABLET)
+@pytest.mark.parametrize(("lang", "size"), [("bn", "tablet"), ("hi", "phone")])
+def test_the_offline_tablet_has_the_pictures_and_plays_its_clips_offline(
+    browser, server, codes, lang, size
+):
+    context = browser.new_context(viewport=TABLET if size == "tablet" else PHONE)
     page = context.new_page()
     open_tablet(page, server.url)
+    page.goto(f"{server.url}/{lang}/tablet")
+    page.wait_for_selector("#code")
     wait_until(page, "() => !!document.getElementById('tablet').dataset.clipsKept", 60)
     kept = int(page.evaluate("document.getElementById('tablet').dataset.clipsKept"))
     assert kept > 100
@@ -298,7 +303,7 @@ def test_the_offline_tablet_has_the_pictures_and_plays_its_clips_offline(browser
         "els => els.map(e => e.innerHTML)"
     )
     assert len(drawings) >= 5 and len(set(drawings)) == len(drawings)
-    shot(page, "bn-tablet-offline-types", full=False)
+    shot(page, f"{lang}-{size}-tablet-offline-types", full=False)
     page.locator("li.has-say a.say").first.click()
     wait_until(page, PLAYING)  # from the tablet's own cache: there is no network
     page.click("button[data-type=police]")
@@ -308,8 +313,9 @@ def test_the_offline_tablet_has_the_pictures_and_plays_its_clips_offline(browser
     page.click("button.go")
     assert page.locator("fieldset.q:visible").count() == 1
     assert page.locator("fieldset.q:visible svg.face").count() == 5
-    assert page.locator(".progress").inner_text().startswith("১ /")
-    shot(page, "bn-tablet-offline-question", full=False)
+    assert page.locator(".progress").inner_text().startswith({"bn": "১ /", "hi": "१ /"}[lang])
+    shot(page, f"{lang}-{size}-tablet-offline-question", full=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     page.locator("fieldset.q:visible legend a.say").click()
     wait_until(page, PLAYING)
     context.close()
