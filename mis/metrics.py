@@ -196,6 +196,19 @@ def most_improved(frame: pd.DataFrame, k: int, top: int = 5) -> pd.DataFrame:
     return chosen.sort_values("change", ascending=False).groupby("type_id").head(top)
 
 
+def most_declined(frame: pd.DataFrame, k: int, top: int = 5) -> pd.DataFrame:
+    """The largest falls in S, under the same rule as `most_improved` (n ≥ k in both)."""
+    chosen = frame[(frame["n"] >= k) & (frame["previous_n"] >= k) & (frame["change"] < 0)]
+    return chosen.sort_values("change", ascending=True).groupby("type_id").head(top)
+
+
+def clear_change(frame: pd.DataFrame) -> pd.Series:
+    """True where a change in S is larger than the current score's own uncertainty (half
+    its 95% interval): a smaller change may be chance, and gets no arrow."""
+    half = (frame["score_high"] - frame["score_low"]) / 2
+    return frame["change"].abs() > half
+
+
 def strongest_items(
     items: pd.DataFrame, top: int = 3, type_means: pd.DataFrame | None = None
 ) -> pd.DataFrame:

@@ -23,8 +23,20 @@ def type_names(session: Session) -> dict[str, str]:
     return {t.code: _(t.label) for t in session.scalars(select(StakeholderType))}
 
 
+# Items where "yes" is bad are shown the way their score reads, higher is better: 100 on
+# "money" means nobody was asked, and best practice must not list "asked for money" as a
+# strength.
+POSITIVE = {"money": _l("Not asked for money or a favour")}
+
+
 def item_names(session: Session) -> dict[str, str]:
-    return {i.code: _(i.text) for i in session.scalars(select(Item))}
+    names = {}
+    for item in session.scalars(select(Item)):
+        if item.polarity == -1:
+            names[item.code] = str(POSITIVE.get(item.code) or _("Not: %(item)s", item=_(item.text)))
+        else:
+            names[item.code] = _(item.text)
+    return names
 
 
 def dimension_names() -> dict[str, str]:

@@ -30,7 +30,14 @@ from .staff import (
     league_table,
     services,
 )
-from .summaries import area_summary, best_practice, most_improved, overview, trend
+from .summaries import (
+    area_summary,
+    best_practice,
+    most_declined,
+    most_improved,
+    overview,
+    trend,
+)
 
 __all__ = [
     "NotReleased",
@@ -46,6 +53,7 @@ __all__ = [
     "indicators",
     "item_means",
     "league_table",
+    "most_declined",
     "most_improved",
     "overview",
     "preload",

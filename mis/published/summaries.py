@@ -63,6 +63,22 @@ def most_improved(
     return staff_view(chosen, period, settings.k_staff)
 
 
+def most_declined(
+    session: Session,
+    period: Period,
+    settings: Settings,
+    scope: Scope = EVERYWHERE,
+    table: StaffView | None = None,
+) -> StaffView:
+    """The largest falls of a shown score against the previous quarter's shown score."""
+    table = (table or league_table(session, period, settings, scope)).frame
+    frame = table.rename(columns={"n_raters": "n"}).assign(
+        previous_n=np.where(table["previous_score"].notna(), settings.k_staff, 0)
+    )
+    chosen = metrics.most_declined(frame, settings.k_staff).rename(columns={"n": "n_raters"})
+    return staff_view(chosen, period, settings.k_staff)
+
+
 def shown_area(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Aggregates of shown stakeholder cells: raters counted per stakeholder (pairs)."""
     shown = table[~table["suppressed"]].astype({"n_raters": float, "mean_raw": float})

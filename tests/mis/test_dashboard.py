@@ -88,3 +88,48 @@ def test_a_type_nobody_rated_gives_an_empty_table_not_an_error(session, app, cho
             tabs.league(session, empty)
         hospital = filters.build("2026Q3", 5, 2, None, None)
         assert tabs.league(session, hospital)
+
+
+def test_a_change_is_worded_by_what_it_means_and_only_when_it_is_clear(app):
+    from mis.dashboard.tabs.common import change_words
+
+    with app.test_request_context("/mis/"):
+        assert change_words(5.0) == ("▲ 5 better", "better")
+        assert change_words(-0.04, percent=True, higher_is_better=False) == (
+            "▼ 4% better",
+            "better",
+        )
+        assert change_words(0.04, percent=True, higher_is_better=False) == ("▲ 4% worse", "worse")
+        assert change_words(0.3) == ("no clear change", "same")  # not "▲ 0"
+        assert change_words(6.0, clear=False) == ("no clear change", "same")
+        assert change_words(None) == ("", "")
+
+
+def test_the_league_gives_no_arrow_to_a_change_within_the_interval(session, app, chosen):
+    with app.test_request_context("/mis/"):
+        rows = tabs.league_rows(session, chosen)
+    changed = rows[rows["change"].astype(str).str.contains("▲|▼")]
+    quiet = rows[rows["change"] == "no clear change"]
+    assert len(changed) + len(quiet) > 0
+    assert all(("better" in c) or ("worse" in c) for c in changed["change"])
+
+
+def test_most_declined_mirrors_most_improved(session, app, chosen):
+    from mis import published
+
+    with app.test_request_context("/mis/"):
+        up = published.most_improved(session, chosen.period, chosen.settings).frame
+        down = published.most_declined(session, chosen.period, chosen.settings).frame
+        page = str(tabs.best(session, chosen))
+    assert (down["change"] < 0).all() and (up["change"] > 0).all()
+    assert set(down["stakeholder_id"]).isdisjoint(up["stakeholder_id"])
+    assert "Most declined" in page
+
+
+def test_an_item_where_yes_is_bad_is_named_the_way_its_score_reads(session, app, chosen):
+    from mis.dashboard.labels import item_names
+
+    with app.test_request_context("/mis/"):
+        names = item_names(session)
+    assert names["money"] == "Not asked for money or a favour"
+    assert names["respect"] == "Did they treat you with respect?"

@@ -35,6 +35,21 @@ def best(session: Session, filters: Filters) -> list:
         score=up["score"].round(0),
         change=[arrow(c) for c in up["change"]],
     )
+    down = cache.remember(
+        session, "most_declined", key, lambda: published.most_declined(session, *key, table=league)
+    ).frame
+    down = localise_places(session, down).assign(
+        type_name=down["type"].map(names),
+        score=down["score"].round(0),
+        change=[arrow(c) for c in down["change"]],
+    )
+    changed = {
+        "stakeholder": _("Stakeholder"),
+        "type_name": _("Type"),
+        "district": _("District"),
+        "score": _("Score"),
+        "change": _("Change"),
+    }
     return [
         html.H3(_("Best practice")),
         how_to_read(
@@ -61,14 +76,13 @@ def best(session: Session, filters: Filters) -> list:
                 "enough raters in both."
             )
         ),
-        simple_table(
-            up,
-            {
-                "stakeholder": _("Stakeholder"),
-                "type_name": _("Type"),
-                "district": _("District"),
-                "score": _("Score"),
-                "change": _("Change"),
-            },
+        simple_table(up, changed),
+        html.H3(_("Most declined")),
+        how_to_read(
+            _(
+                "The largest falls since the period before, under the same rule: where to "
+                "ask what changed."
+            )
         ),
+        simple_table(down, changed),
     ]

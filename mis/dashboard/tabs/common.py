@@ -42,11 +42,26 @@ def number(value, percent: bool = False) -> str:  # type: ignore[no-untyped-def]
     return format_percent(value, "#,##0%") if percent else format_decimal(value, "#,##0")
 
 
-def arrow(change, percent: bool = False) -> str:  # type: ignore[no-untyped-def]
-    if change is None or pd.isna(change) or change == 0:
-        return ""
+def change_words(  # type: ignore[no-untyped-def]
+    change, percent: bool = False, higher_is_better: bool = True, clear: bool = True
+) -> tuple[str, str]:
+    """A change as she would say it, and its class: ("▲ 5 better", "better"), ("▼ 3% worse",
+    "worse"). Nothing for no change, a change that rounds to 0, or one within the figure's own
+    uncertainty (`clear` False): an arrow there would claim what the data do not show. The
+    word carries the meaning, so "asked for money ▲" reads "worse", not like a rise in score."""
+    if change is None or pd.isna(change):
+        return "", ""
+    size = number(abs(change), percent)
+    if not clear or size in ("0", "0%"):
+        return _("no clear change"), "same"
+    better = (change > 0) == higher_is_better
     sign = "▲" if change > 0 else "▼"
-    return f"{sign} {number(abs(change), percent)}"
+    word = _("better") if better else _("worse")
+    return f"{sign} {size} {word}", ("better" if better else "worse")
+
+
+def arrow(change, percent: bool = False, higher_is_better: bool = True, clear: bool = True) -> str:  # type: ignore[no-untyped-def]
+    return change_words(change, percent, higher_is_better, clear)[0]
 
 
 def simple_table(frame: pd.DataFrame, columns: dict) -> html.Table:

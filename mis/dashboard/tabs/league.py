@@ -8,7 +8,7 @@ from dash import dcc
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from mis import figures
+from mis import figures, metrics
 from mis.dashboard.filters import Filters
 from mis.dashboard.labels import dimension_names, grid_locale, localise_places, type_names
 from mis.dashboard.tabs.common import arrow, cached, how_to_read
@@ -58,7 +58,8 @@ def league_rows(session: Session, filters: Filters) -> pd.DataFrame:
         f"{lo:.0f}–{hi:.0f}" if pd.notna(lo) else ""
         for lo, hi in zip(table["score_low"], table["score_high"], strict=True)
     ]
-    table["change"] = [arrow(c) for c in table["change"]]
+    clear = metrics.clear_change(table)
+    table["change"] = [arrow(c, clear=bool(k)) for c, k in zip(table["change"], clear, strict=True)]
     table["score"] = table["score"].round(0)
     # A month's row is also hidden when another month of its quarter had too few raters
     # (docs/privacy.md), so for months the grid does not claim "fewer than k".

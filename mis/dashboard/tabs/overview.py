@@ -9,30 +9,33 @@ from sqlalchemy.orm import Session
 from mis import figures
 from mis.dashboard.filters import Filters
 from mis.dashboard.labels import type_names
-from mis.dashboard.tabs.common import arrow, cached, how_to_read, number
+from mis.dashboard.tabs.common import cached, change_words, how_to_read, number
 
 
 def overview(session: Session, filters: Filters) -> list:
     row = cached("overview", session, filters.period, filters.settings, filters.scope).frame.iloc[0]
+    # (label, figure, a share?, higher is better?) — more survivors asked for money is worse.
     cards = [
-        (_("Ratings"), "ratings", False),
-        (_("Survivors who rated"), "n_raters", False),
-        (_("Stakeholders rated"), "stakeholders", False),
-        (_("Mean score"), "mean_score", False),
-        (_("Fully helped"), "share_helped", True),
-        (_("Asked for money"), "share_money", True),
+        (_("Ratings"), "ratings", False, True),
+        (_("Survivors who rated"), "n_raters", False, True),
+        (_("Stakeholders rated"), "stakeholders", False, True),
+        (_("Mean score"), "mean_score", False, True),
+        (_("Fully helped"), "share_helped", True, True),
+        (_("Asked for money"), "share_money", True, False),
     ]
-    tiles = [
-        html.Div(
-            [
-                html.Div(label, className="card-label"),
-                html.Div(number(row[key], percent), className="card-value"),
-                html.Div(arrow(row[f"{key}_change"], percent), className="card-change"),
-            ],
-            className="card",
+    tiles = []
+    for label, key, percent, higher_is_better in cards:
+        words, meaning = change_words(row[f"{key}_change"], percent, higher_is_better)
+        tiles.append(
+            html.Div(
+                [
+                    html.Div(label, className="card-label"),
+                    html.Div(number(row[key], percent), className="card-value"),
+                    html.Div(words, className=f"card-change {meaning}".strip()),
+                ],
+                className="card",
+            )
         )
-        for label, key, percent in cards
-    ]
     note = (
         [
             html.P(
