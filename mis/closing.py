@@ -113,6 +113,11 @@ def certificate_context(
     }
 
 
+def _month_end(month: dt.date) -> dt.date:
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
 def scorecard_context(
     session: Session, period: Period, settings: Settings, stakeholder_id: int
 ) -> dict:
@@ -136,9 +141,16 @@ def scorecard_context(
         )
     comments = queries.approved_comments(session, period, [stakeholder_id])
     since = period.first - dt.timedelta(days=365)
+    # Up to the end of the period: an action agreed after it was not "agreed earlier" for a
+    # meeting about it (a 2026Q3 scorecard listed one of November).
+    until = _month_end(period.last)
     actions = session.scalars(
         select(Action)
-        .where(Action.stakeholder_id == stakeholder_id, Action.taken_on >= since)
+        .where(
+            Action.stakeholder_id == stakeholder_id,
+            Action.taken_on >= since,
+            Action.taken_on <= until,
+        )
         .order_by(Action.status, Action.taken_on.desc())
     ).all()
     return {

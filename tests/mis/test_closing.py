@@ -98,6 +98,13 @@ def test_the_scorecard_shows_bands_approved_comments_and_actions(session, office
                 taken_on=dt.date(2026, 7, 10),
                 summary_en="A help desk at the gate",
             ),
+            Action(  # agreed after the quarter: not "agreed earlier" on its scorecard
+                stakeholder_id=office.id,
+                kind=ActionKind.MEETING,
+                status=ActionStatus.AGREED,
+                taken_on=dt.date(2026, 11, 12),
+                summary_en="Agreed in November",
+            ),
         ]
     )
     session.flush()
