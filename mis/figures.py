@@ -9,6 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Lines on white: Okabe–Ito without its yellow, which is too pale to read as a line (the
+# police line was), and each line with its own dash and marker, so that no line is told
+# from another by colour alone.
+LINES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#7F7F7F"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
+MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star", "cross"]
 LAYOUT = {
     "template": "plotly_white",
     "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
@@ -132,7 +138,8 @@ def trend_figure(frame: pd.DataFrame, title: str, empty: str, names: dict) -> go
                 mode="lines+markers",
                 name=names.get(kind, kind),
                 connectgaps=False,
-                line={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                line={"color": LINES[i % len(LINES)], "dash": DASHES[i % len(DASHES)]},
+                marker={"symbol": MARKERS[i % len(MARKERS)], "size": 8},
             )
         )
     figure.update_layout(

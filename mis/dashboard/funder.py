@@ -17,8 +17,8 @@ from .. import figures, published
 from ..periods import PeriodError
 from ..privacy import require_funder
 from . import filters as flt
-from .labels import localise_places, type_names
-from .tabs import how_to_read, release_line
+from .labels import district_names, localise_places, type_names
+from .tabs import release_line
 
 
 def funder_tables(session, period_text: str) -> list:  # type: ignore[no-untyped-def]
@@ -28,11 +28,18 @@ def funder_tables(session, period_text: str) -> list:  # type: ignore[no-untyped
     trend = require_funder(published.funder_trend(session, period, settings))
     names = type_names(session)
     frame = localise_places(session, summary.frame).assign(type=summary.frame["type"].map(names))
+    # A blank says why it is blank: ¹ too few survivors, ² hidden to protect another cell.
+    marks = {"few": "—¹", "linked": "—²"}
+    blank = [marks.get(r, "—") for r in frame["reason"]]
+
+    def shown_as(values, form):  # type: ignore[no-untyped-def]
+        return [b if pd.isna(v) else form.format(v) for v, b in zip(values, blank, strict=True)]
+
     shown = frame.assign(
-        n_raters=[("—" if pd.isna(v) else f"{v:.0f}") for v in frame["n_raters"]],
-        score=[("—" if pd.isna(v) else f"{v:.0f}") for v in frame["score"]],
-        share_helped=[("—" if pd.isna(v) else f"{v:.0%}") for v in frame["share_helped"]],
-        share_money=[("—" if pd.isna(v) else f"{v:.0%}") for v in frame["share_money"]],
+        n_raters=shown_as(frame["n_raters"], "{:.0f}"),
+        score=shown_as(frame["score"], "{:.0f}"),
+        share_helped=shown_as(frame["share_helped"], "{:.0%}"),
+        share_money=shown_as(frame["share_money"], "{:.0%}"),
     )
     columns = {
         "district": _("District"),
@@ -53,13 +60,19 @@ def funder_tables(session, period_text: str) -> list:  # type: ignore[no-untyped
     )
     return [
         release_line(session, period, "funder"),
+        _totals(session, period, summary.totals, names),
         table,
-        how_to_read(
-            _(
-                "Cells marked — rest on fewer than %(k)s survivors, or are hidden so that "
-                "such cells cannot be worked out from the totals.",
-                k=settings.k_funder,
-            )
+        html.Ul(
+            [
+                html.Li(_("—¹ Fewer than %(k)s survivors rated here.", k=settings.k_funder)),
+                html.Li(
+                    _(
+                        "—² Hidden so that a smaller cell beside it cannot be worked out "
+                        "from the totals."
+                    )
+                ),
+            ],
+            className="legend",
         ),
         dcc.Graph(
             figure=figures.trend_figure(
@@ -84,6 +97,39 @@ def funder_tables(session, period_text: str) -> list:  # type: ignore[no-untyped
             ]
         ),
     ]
+
+
+def _totals(session, period, totals: dict, names: dict) -> html.Div:  # type: ignore[no-untyped-def]
+    """Survivors who rated, in all and by district and type, with the change since the
+    previous quarter's approved release (both figures published; a withheld total is —)."""
+    try:
+        before = published.funder_summary(session, period.previous(), flt.settings()).totals
+    except published.NotReleased:
+        before = {}
+    districts = district_names(session)
+
+    def line(label: str, now, then) -> html.Tr:  # type: ignore[no-untyped-def]
+        change = "" if now is None or then is None else f"{now - then:+d}"
+        return html.Tr(
+            [html.Th(label), html.Td("—²" if now is None else str(now)), html.Td(change)]
+        )
+
+    rows = [line(_("All districts, all types"), totals.get("all"), before.get("all"))]
+    for group, label_of in (("district", lambda d: districts.get(d, d)), ("type", names.get)):
+        for key, value in totals.get(group, {}).items():
+            rows.append(line(label_of(key) or key, value, before.get(group, {}).get(key)))
+    return html.Table(
+        [
+            html.Caption(_("Survivors who rated")),
+            html.Thead(
+                html.Tr(
+                    [html.Th(""), html.Th(period.label), html.Th(_("Change since last quarter"))]
+                )
+            ),
+            html.Tbody(rows),
+        ],
+        className="plain totals",
+    )
 
 
 def funder_layout() -> html.Div:

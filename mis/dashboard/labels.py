@@ -97,3 +97,9 @@ def grid_locale() -> dict[str, str]:
         "clearFilter": _("Clear"),
         "ariaRowSelect": _("Select row"),
     }
+
+
+def district_names(session: Session) -> dict[str, str]:
+    """English district name → its name in the staff's language (funder totals)."""
+    lang = staff_lang()
+    return {d.name: d.display_name(lang) for d in session.scalars(select(District))}

@@ -84,7 +84,12 @@ def test_a_funder_sees_the_summary_and_is_refused_the_rest(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(page, server, FUNDER)
     page.goto(f"{server.url}/mis/funder/")
-    expect(page.locator("table.plain")).to_be_visible(timeout=30_000)
+    expect(page.locator("table.totals")).to_be_visible(timeout=30_000)
+    # Totals from the release, and every blank says why it is blank.
+    assert "Survivors who rated" in page.locator("table.totals caption").inner_text()
+    cells = page.locator("table.plain:not(.totals) td").all_inner_texts()
+    assert cells and not [c for c in cells if c == "—"], "a blank without its reason"
+    assert "—¹" in page.locator("ul.legend").inner_text()
     page.screenshot(path=OUTPUT / "mis-funder.png", full_page=True)
     for path in (
         "/mis/",
@@ -122,7 +127,7 @@ def test_the_funder_signs_out_from_the_funder_page(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(page, server, FUNDER)
     page.goto(f"{server.url}/mis/funder/")
-    expect(page.locator("table.plain")).to_be_visible(timeout=30_000)
+    expect(page.locator("table.totals")).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/staff/login")
     assert page.request.get(f"{server.url}/mis/funder/", max_redirects=0).status in (302, 303)
