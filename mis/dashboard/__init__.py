@@ -25,7 +25,7 @@ from .funder import init_funder_dashboard
 from .labels import type_names
 
 ASSETS = Path(__file__).parent / "assets"
-TABS = ["overview", "league", "funnel", "profile", "heatmap", "best"]
+TABS = ["overview", "league", "funnel", "profile", "services", "heatmap", "best"]
 
 
 def _tab_labels() -> dict[str, str]:
@@ -34,6 +34,7 @@ def _tab_labels() -> dict[str, str]:
         "league": _("League tables"),
         "funnel": _("Funnel plot"),
         "profile": _("Stakeholder"),
+        "services": _("Services"),
         "heatmap": _("Heatmap"),
         "best": _("Best practice"),
     }

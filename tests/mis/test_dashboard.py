@@ -17,7 +17,7 @@ def chosen(session, app):
         yield filters.build("2026Q3", None, None, None, None)
 
 
-@pytest.mark.parametrize("tab", ["overview", "league", "heatmap", "best"])
+@pytest.mark.parametrize("tab", ["overview", "league", "heatmap", "best", "services"])
 def test_each_tab_builds(session, app, chosen, tab):
     with app.test_request_context("/mis/"):
         parts = getattr(tabs, tab)(session, chosen)
@@ -133,3 +133,26 @@ def test_an_item_where_yes_is_bad_is_named_the_way_its_score_reads(session, app,
         names = item_names(session)
     assert names["money"] == "Not asked for money or a favour"
     assert names["respect"] == "Did they treat you with respect?"
+
+
+def test_services_show_where_survivors_are_failed_from_the_release(session, app, chosen):
+    with app.test_request_context("/mis/"):
+        from mis.dashboard.tabs.services import service_cells
+
+        frame = service_cells(session, chosen)
+        page = str(tabs.services(session, chosen))
+        overview = str(tabs.overview(session, chosen))
+    shown = frame[~frame["suppressed"].astype(bool)]
+    assert not shown.empty and shown["service"].notna().all()
+    # Hidden cells stay blank, never a number.
+    assert frame.loc[frame["suppressed"].astype(bool), "share_not"].isna().all()
+    worst = shown.sort_values("share_not", ascending=False).iloc[0]
+    assert "Where survivors are failed" in overview and str(worst["service"]) in overview
+    assert "Median days" in page
+
+
+def test_services_ask_for_a_quarter(session, app, chosen):
+    with app.test_request_context("/mis/"):
+        month = filters.build("2026-08", None, None, None, None)
+        page = str(tabs.services(session, month))
+    assert "by quarter" in page

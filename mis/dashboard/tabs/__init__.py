@@ -10,10 +10,12 @@ from mis.dashboard.tabs.common import how_to_read, release_line
 from mis.dashboard.tabs.league import GRID_COLUMNS, league, league_rows
 from mis.dashboard.tabs.overview import overview
 from mis.dashboard.tabs.profile import profile, stakeholder_options
+from mis.dashboard.tabs.services import failed, services
 
 __all__ = [
     "GRID_COLUMNS",
     "best",
+    "failed",
     "funnel",
     "heatmap",
     "how_to_read",
@@ -22,5 +24,6 @@ __all__ = [
     "overview",
     "profile",
     "release_line",
+    "services",
     "stakeholder_options",
 ]

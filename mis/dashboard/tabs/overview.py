@@ -10,6 +10,7 @@ from mis import figures
 from mis.dashboard.filters import Filters
 from mis.dashboard.labels import type_names
 from mis.dashboard.tabs.common import cached, change_words, how_to_read, number
+from mis.dashboard.tabs.services import failed
 
 
 def overview(session: Session, filters: Filters) -> list:
@@ -58,6 +59,7 @@ def overview(session: Session, filters: Filters) -> list:
         how_to_read(
             _("Each card is this period; the arrow is the change since the period before.")
         ),
+        *failed(session, filters),
         dcc.Graph(
             figure=figures.trend_figure(
                 trend, _("Mean score by quarter"), _("No ratings yet."), names
