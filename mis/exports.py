@@ -27,12 +27,27 @@ LEAGUE_COLUMNS = [
     "suppressed",
     "released",
 ]
+# After the columns SPEC §5 names: words beside the codes, the four dimensions and the
+# service indicators, all from the same release (blank where it hides them).
+LABEL_COLUMNS = ["type_label", "stakeholder_local", "district_local", "block_local"]
+DIMENSION_COLUMNS = ["respect", "responsiveness", "integrity", "confidentiality"]
+INDICATOR_COLUMNS = ["share_helped", "share_money", "median_days"]
 FUNDER_COLUMNS = ["period", *FUNDER_SUMMARY_COLUMNS, "suppressed", "released"]
 ALL = "(all)"
 
 
-def league_table_frame(view: StaffView, released: str = "") -> pd.DataFrame:
-    """The league table as exported; `released` is the day its release was made."""
+def league_table_frame(
+    view: StaffView,
+    released: str = "",
+    dimensions: StaffView | None = None,
+    indicators: StaffView | None = None,
+    labels: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The league table as exported; `released` is the day its release was made.
+
+    `dimensions` and `indicators` are the same period's released cells; `labels` (one row
+    per stakeholder_id: type_label and the local names) puts words beside the codes.
+    """
     frame = require_staff(view).frame.copy()
     frame["period"] = view.period.label
     frame["released"] = released
@@ -41,7 +56,25 @@ def league_table_frame(view: StaffView, released: str = "") -> pd.DataFrame:
     for column in ("rank", "rank_low", "rank_high", "n_raters"):
         frame[column] = frame[column].astype("Int64")
     frame["suppressed"] = frame["suppressed"].map({True: "true", False: "false"})
-    return frame[LEAGUE_COLUMNS]
+    extra = []
+    if dimensions is not None:
+        cells = require_staff(dimensions).frame
+        cells = cells[~cells["suppressed"].astype(bool)]
+        wide = cells.pivot_table(index="stakeholder_id", columns="dimension", values="score")
+        frame = frame.join(wide.round(1).reindex(columns=DIMENSION_COLUMNS), on="stakeholder_id")
+        extra += DIMENSION_COLUMNS
+    if indicators is not None:
+        cells = require_staff(indicators).frame
+        cells = cells[~cells["suppressed"].astype(bool)].set_index("stakeholder_id")
+        frame = frame.join(cells[INDICATOR_COLUMNS].round(3), on="stakeholder_id")
+        extra += INDICATOR_COLUMNS
+    if labels is not None:
+        # The release keeps the type's English msgid as type_label: the words replace it.
+        frame = frame.drop(columns=[c for c in LABEL_COLUMNS if c in frame]).join(
+            labels.set_index("stakeholder_id")[LABEL_COLUMNS], on="stakeholder_id"
+        )
+        extra = LABEL_COLUMNS + extra
+    return frame.reindex(columns=LEAGUE_COLUMNS + extra)
 
 
 def funder_summary_frame(view: FunderView, released: str = "") -> pd.DataFrame:

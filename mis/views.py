@@ -6,11 +6,13 @@ views only parse parameters, ask the engine and serialise what the privacy modul
 
 from __future__ import annotations
 
+import pandas as pd
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from models import District, StakeholderType
+from models import District, Stakeholder, StakeholderType
 from models.audit import record
 from models.database import db
 
@@ -113,9 +115,36 @@ def _download(frame, name: str, fmt: str, period: Period) -> Response:  # type: 
 def export_league_table(fmt: str):
     """The league table for a period, with optional type and district."""
     period = requested_period()
-    view = read(published.league_table, period, settings(), requested_scope())
-    frame = exports.league_table_frame(view, released_on(period, "staff"))
+    scope = requested_scope()
+    view = read(published.league_table, period, settings(), scope)
+    frame = exports.league_table_frame(
+        view,
+        released_on(period, "staff"),
+        dimensions=read(published.dimension_scores, period, settings(), scope),
+        indicators=read(published.indicators, period, settings(), scope),
+        labels=_labels(view.frame["stakeholder_id"]),
+    )
     return _download(frame, "league-table", fmt, period)
+
+
+def _labels(ids: pd.Series) -> pd.DataFrame:
+    """Words beside the codes, in the staff member's language: the type's label and the
+    registry's own spelling of each name (its English name where it has none)."""
+    lang = str(get_locale() or "en")
+    rows = []
+    for stakeholder in db.session.scalars(
+        select(Stakeholder).where(Stakeholder.id.in_([int(i) for i in ids]))
+    ):
+        rows.append(
+            {
+                "stakeholder_id": stakeholder.id,
+                "type_label": gettext(stakeholder.type.label),
+                "stakeholder_local": stakeholder.display_name(lang),
+                "district_local": stakeholder.district.display_name(lang),
+                "block_local": stakeholder.block.display_name(lang) if stakeholder.block else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["stakeholder_id", *exports.LABEL_COLUMNS])
 
 
 @bp.get("/export/funder-summary.<any(csv, xlsx):fmt>")

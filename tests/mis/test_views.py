@@ -109,6 +109,31 @@ def test_the_league_table_csv_has_the_columns_of_the_spec(client, auth, session,
     assert event.detail["format"] == "csv" and event.detail["period"] == PERIOD
 
 
+def test_the_league_table_export_has_words_dimensions_and_indicators(
+    client, auth, session, programme
+):
+    sign_in(client, auth, Role.STAFF)
+    client.get("/staff/lang/bn")
+    table = rows(client.get(f"/mis/export/league-table.csv?period={PERIOD}"))
+    extra = [
+        "type_label",
+        "stakeholder_local",
+        "district_local",
+        "respect",
+        "integrity",
+        "share_helped",
+        "share_money",
+        "median_days",
+    ]
+    assert all(column in table[0] for column in extra)
+    # The code in its own column, the words beside it.
+    assert {r["type_label"] for r in table if r["type"] == "police"} == {"থানা"}
+    for row in table:
+        if row["suppressed"] == "true":  # hidden means hidden in every column
+            assert all(row[c] == "" for c in ("respect", "share_helped", "median_days"))
+    assert any(r["respect"] for r in table if r["suppressed"] == "false")
+
+
 def test_the_funder_summary_hides_small_cells(client, auth, programme):
     sign_in(client, auth, Role.FUNDER)
     table = rows(client.get(f"/mis/export/funder-summary.csv?period={PERIOD}"))
