@@ -91,6 +91,7 @@ def funnel_figure(
             mode="lines",
             name=labels["mean"],
             line={"color": "#000"},
+            hoverinfo="skip",  # hover and clicks belong to the dots
         )
     )
     colours = {
@@ -107,6 +108,10 @@ def funnel_figure(
             mode="markers",
             name=labels["points"],
             text=points["stakeholder"],
+            # Clicking a dot opens that stakeholder's profile (mis/dashboard/__init__.py). A
+            # plain list: plotly sends a numpy array as a typed array, which its click
+            # events leave out.
+            customdata=[int(v) for v in points["stakeholder_id"]],
             marker={
                 "size": 10,
                 "color": [colours[s] for s in points["signal"]],
@@ -120,6 +125,7 @@ def funnel_figure(
         title=title,
         xaxis_title=labels["x"],
         yaxis={"range": [0, 100], "title": labels["y"]},
+        hovermode="closest",
     )
     return figure
 
@@ -156,17 +162,27 @@ def heatmap_figure(
     title: str,
     empty: str,
     names: dict | None = None,
+    ids: tuple[str, str] | None = None,
 ) -> go.Figure:
-    """A rows × columns grid of scores; hidden cells stay blank."""
+    """A rows × columns grid of scores; hidden cells stay blank. With `ids` (the id columns
+    of rows and columns), each cell carries "row_id|column_id" to open what lies behind it."""
     if frame.empty:
         return _empty(title, empty)
     grid = frame.pivot_table(
         index=rows, columns=columns, values=value, aggfunc="first", dropna=False
     )
     names = names or {}
+    custom = None
+    if ids is not None:
+        row_ids = frame.drop_duplicates(rows).set_index(rows)[ids[0]]
+        column_ids = frame.drop_duplicates(columns).set_index(columns)[ids[1]]
+        custom = [
+            [f"{int(row_ids[r])}|{int(column_ids[c])}" for c in grid.columns] for r in grid.index
+        ]
     figure = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
+            customdata=custom,
             x=[names.get(c, c) for c in grid.columns],
             y=[names.get(r, r) for r in grid.index],
             zmin=0,

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from awaaz.ops import voice as audio
+from awaaz.console import audio
 from feedback import voice
 from models.database import db
 from models.voice import VoiceClip

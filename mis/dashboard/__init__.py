@@ -185,6 +185,35 @@ def register_callbacks(app: Dash) -> None:
         return "profile", rows[cell["rowIndex"]]["stakeholder_id"]
 
     @app.callback(
+        Output("tab", "value", allow_duplicate=True),
+        Output("stakeholder", "value", allow_duplicate=True),
+        Input("funnel-graph", "clickData"),
+        prevent_initial_call=True,
+    )
+    def open_from_funnel(click):  # type: ignore[no-untyped-def]
+        """A dot of the funnel plot opens that stakeholder's profile."""
+        point = (click or {}).get("points", [{}])[0]
+        if point.get("customdata") is None:
+            return no_update, no_update
+        return "profile", int(point["customdata"])
+
+    @app.callback(
+        Output("tab", "value", allow_duplicate=True),
+        Output("district", "value", allow_duplicate=True),
+        Output("type", "value", allow_duplicate=True),
+        Input("area-heatmap", "clickData"),
+        prevent_initial_call=True,
+    )
+    def open_from_heatmap(click):  # type: ignore[no-untyped-def]
+        """A cell of the district × type heatmap opens the league table of that cell."""
+        point = (click or {}).get("points", [{}])[0]
+        cell = point.get("customdata")
+        if not isinstance(cell, str) or "|" not in cell:
+            return no_update, no_update, no_update
+        district, kind = (int(part) for part in cell.split("|", 1))
+        return "league", district, kind
+
+    @app.callback(
         Output("league-grid", "dashGridOptions"),
         Input("grid-search", "value"),
         State("league-grid", "dashGridOptions"),

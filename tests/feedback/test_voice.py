@@ -18,9 +18,9 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
-from awaaz.ops import voice as audio
+from awaaz.console import audio
 from feedback import voice
-from models import AuditEvent, ClipSource, ClipStatus, VoiceClip
+from models import AuditEvent, ClipSource, ClipStatus, StakeholderType, VoiceClip
 from models.voice import prompt_key
 from tests.factories import StakeholderFactory, SurvivorFactory, UserFactory
 from tests.live import csrf_token
@@ -222,3 +222,29 @@ def test_a_shared_answer_never_writes_her_session_back(app, client, session):
         response.close()  # a static file is streamed from disk
         cookies = response.headers.getlist("Set-Cookie")
         assert not [c for c in cookies if c.startswith(f"{name}=")], (path, cookies)
+
+
+@needs_espeak
+def test_a_name_saved_in_the_registry_is_voiced_then_and_there(client, auth, session):
+    from tests.factories import district
+
+    UserFactory(email="admin@test.org", role="admin")
+    auth.login("admin@test.org")
+    place = district()
+    police_type = session.scalar(select(StakeholderType.id).filter_by(code="police"))
+    saved = client.post(
+        "/staff/admin/stakeholders",
+        data={
+            "name": "Gosaba coastal police station",
+            "name_bn": "গোসাবা উপকূল থানা",
+            "name_hi": "गोसाबा तटीय थाना",
+            "type_id": police_type,
+            "district_id": place.id,
+            "block_id": 0,
+            "active": "y",
+        },
+    )
+    assert saved.status_code == 303
+    keys = set(session.scalars(select(VoiceClip.prompt_key)))
+    for lang, name in (("bn", "গোসাবা উপকূল থানা"), ("hi", "गोसाबा तटीय थाना")):
+        assert prompt_key(lang, name) in keys, lang

@@ -76,6 +76,25 @@ def test_staff_filter_the_league_table_and_open_a_profile(browser, server):
     page.locator(".tab", has_text="Funnel plot").click()
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     page.screenshot(path=OUTPUT / "mis-funnel.png", full_page=True)
+    # A dot names its stakeholder on hover and opens its profile on a click.
+    dot = page.locator("#funnel-graph .scatterlayer .trace").last.locator("path.point").first
+    # Plotly's drag layer lies over the dots and takes the pointer, as it does for a person.
+    where = dot.bounding_box()
+    x, y = where["x"] + where["width"] / 2, where["y"] + where["height"] / 2
+    page.mouse.move(x, y)
+    expect(page.locator(".hoverlayer .hovertext").first).to_be_visible(timeout=10_000)
+    page.mouse.click(x, y)
+    expect(page.get_by_text("Score by quarter")).to_be_visible(timeout=30_000)
+    expect(page.locator("table.answers")).to_be_visible()
+    # A heatmap cell opens the league table of that district and type.
+    page.locator(".tab", has_text="Heatmap").click()
+    heat = page.locator("#area-heatmap .nsewdrag").first
+    expect(heat).to_be_visible(timeout=30_000)
+    box = heat.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+    expect(page.locator(".ag-center-cols-container .ag-row").first).to_be_visible(timeout=30_000)
+    kinds = set(page.locator(".ag-cell[col-id=type_name]").all_inner_texts())
+    assert len(kinds) == 1, kinds  # one type: the cell's
     page.close()
     assert violations == []
 

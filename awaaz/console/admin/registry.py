@@ -10,10 +10,11 @@ from sqlalchemy import func, select, update
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from awaaz.console import audio
 from awaaz.console.admin import PAGE, bp
 from awaaz.console.admin.shared import created_response, district_choices, utc_now
 from awaaz.web.forms import options
-from feedback import held
+from feedback import held, voice
 from models import (
     Block,
     District,
@@ -72,15 +73,27 @@ def _save_stakeholder(form: StakeholderForm, stakeholder: Stakeholder) -> bool:
     return True
 
 
+def _voice_names(stakeholder: Stakeholder) -> None:
+    """The name's machine voice in each language, rendered once, when the name is saved (a
+    survivor hears it on the list of whom she met); nothing when espeak-ng is missing."""
+    if stakeholder.active and audio.espeak_available():
+        audio.render_missing(
+            db.session, [(lang, stakeholder.display_name(lang)) for lang in voice.VOICE_LANGUAGES]
+        )
+        voice.forget()
+
+
 @bp.route("/stakeholders", methods=["GET", "POST"])
 def stakeholders():
     form = _stakeholder_form()
     if form.validate_on_submit():
         stakeholder = Stakeholder()
         if _save_stakeholder(form, stakeholder):
-            return created_response(
+            response = created_response(
                 stakeholder, "stakeholder", _l("Added to the registry."), ".stakeholders"
             )
+            _voice_names(stakeholder)
+            return response
     query = request.args.get("q", "").strip()[:60]
     statement = select(Stakeholder).order_by(Stakeholder.name)
     if query:
@@ -102,6 +115,7 @@ def edit_stakeholder(stakeholder_id: int):
             target_id=stakeholder.id,
         )
         db.session.commit()
+        _voice_names(stakeholder)
         flash(_l("Saved."))
         return redirect(url_for(".stakeholders"), 303)
     return render_template(

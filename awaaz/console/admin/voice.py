@@ -16,8 +16,8 @@ from sqlalchemy import select
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
+from awaaz.console import audio
 from awaaz.console.admin import bp
-from awaaz.ops import voice as audio
 from feedback import voice
 from models import ClipSource, ClipStatus, VoiceClip
 from models.audit import record

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from mis import figures, queries
 from mis.dashboard.filters import Filters
-from mis.dashboard.labels import dimension_names, type_names
+from mis.dashboard.labels import dimension_names, localise_places, type_names
 from mis.dashboard.tabs.common import cached, how_to_read
 
 
@@ -29,6 +29,7 @@ def funnel(session: Session, filters: Filters) -> list:
     }
     return [
         dcc.Graph(
+            id="funnel-graph",
             figure=figures.funnel_figure(
                 points.frame,
                 limits,
@@ -42,7 +43,8 @@ def funnel(session: Session, filters: Filters) -> list:
             _(
                 "Dots inside the funnel are not really different from the type's "
                 "mean, however their rank looks. Dots outside the dotted lines (99.8%) "
-                "are very unlikely to differ by chance."
+                "are further from it than the ordinary differences between offices explain. "
+                "Point at a dot for its name; click it for its profile."
             )
         ),
     ]
@@ -63,8 +65,10 @@ def heatmap(session: Session, filters: Filters) -> list:
             .groupby(["type", "dimension"], as_index=False)["score"]
             .mean()
         )
+    area = localise_places(session, area)
     return [
         dcc.Graph(
+            id="area-heatmap",
             figure=figures.heatmap_figure(
                 area,
                 "district",
@@ -73,12 +77,14 @@ def heatmap(session: Session, filters: Filters) -> list:
                 _("Mean score by district and type"),
                 _("No ratings yet."),
                 names,
+                ids=("district_id", "type_id"),
             ),
             config={"displaylogo": False},
         ),
         how_to_read(
             _(
-                "Darker is lower. Blank cells had fewer than %(k)s survivors rating.",
+                "Darker is lower. Blank cells had fewer than %(k)s survivors rating. Click a "
+                "cell for its league table.",
                 k=filters.settings.k_staff,
             )
         ),

@@ -68,8 +68,8 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
             *_actions(session, stakeholder_id),
         ]
     type_id = int(row.iloc[0]["type_id"])
-    own_items = published.item_means(session, filters.period, filters.settings, stakeholder_id)
-    own_items = own_items[~own_items["suppressed"].astype(bool)]
+    every_item = published.item_means(session, filters.period, filters.settings, stakeholder_id)
+    own_items = every_item[~every_item["suppressed"].astype(bool)]
     compared = metrics.strongest_items(
         own_items.drop(columns=["item_type_mean"])
         .assign(type_id=type_id)
@@ -102,6 +102,7 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
             config={"displaylogo": False},
         ),
         how_to_read(_("Blue is this stakeholder, orange the mean of its type, on a 0–100 scale.")),
+        _answers(every_item, names, filters.settings.k_staff),
         html.H3(_("Service")),
         html.Ul(facts),
         html.H3(_("What survivors said")),
@@ -111,6 +112,31 @@ def profile(session: Session, filters: Filters, stakeholder_id: int | None) -> l
         *_documents(filters, stakeholder_id),
         *_actions(session, stakeholder_id),
     ]
+
+
+def _answers(items: pd.DataFrame, names: dict, k: int) -> html.Table:
+    """How many survivors answered each question: a mean on five answers is not a mean on
+    fifty. A question with too few answers says so and shows no figure."""
+    rows = []
+    for item in items.sort_values("item_code").itertuples():
+        hidden = bool(item.suppressed) or pd.isna(item.n)
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(names.get(item.item_code, item.item_code)),
+                    html.Td(_("too few answers") if hidden else number(item.mean)),
+                    html.Td("" if hidden else number(item.n)),
+                ]
+            )
+        )
+    return html.Table(
+        [
+            html.Caption(_("Each question: survivors who answered (at least %(k)s)", k=k)),
+            html.Thead(html.Tr([html.Th(_("Question")), html.Th(_("Mean")), html.Th("n")])),
+            html.Tbody(rows),
+        ],
+        className="plain answers",
+    )
 
 
 def _documents(filters: Filters, stakeholder_id: int) -> list:
