@@ -11,14 +11,17 @@ import datetime as dt
 
 import pandas as pd
 from flask import render_template
-from flask_babel import force_locale, format_date, format_decimal, format_percent
+from flask_babel import force_locale, format_date, format_decimal, format_percent, gettext
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from models import District, Service, StakeholderType
 
 from . import published
 from .dashboard.labels import item_names, type_names
 from .engine import Settings
-from .periods import Period
+from .periods import Period, PeriodError
 from .privacy import PrivacyError, require_funder, require_staff
 
 AUDIENCES = ("staff", "funder")
@@ -45,8 +48,16 @@ def report_context(
     if audience == "funder":
         summary = require_funder(published.funder_summary(session, period, settings))
         trend = require_funder(published.funder_trend(session, period, settings))
-        context["summary"] = _records(summary.frame)
-        context["trend"] = _records(trend.frame)
+        places = _district_names(session, lang)
+        frame = summary.frame.assign(district=summary.frame["district"].map(places))
+        context["summary"] = _records(frame)
+        context["trend"] = _trend_rows(trend.frame)
+        context["totals"] = {
+            "all": (summary.totals or {}).get("all"),
+            "district": {
+                places.get(k, k): v for k, v in (summary.totals or {}).get("district", {}).items()
+            },
+        }
         return context
     head = require_staff(published.overview(session, period, settings)).frame.iloc[0]
     league = require_staff(published.league_table(session, period, settings))
@@ -62,10 +73,62 @@ def report_context(
         strongest=[", ".join(items.get(i, i) for i in codes) for codes in best["strongest_items"]]
     )
     improved = require_staff(published.most_improved(session, period, settings, table=league)).frame
+    declined = require_staff(published.most_declined(session, period, settings, table=league)).frame
+    trend = require_staff(published.trend(session, period, settings)).frame
     context.update(
-        headline=head.to_dict(), tables=tables, best=_records(best), improved=_records(improved)
+        headline=head.to_dict(),
+        tables=tables,
+        best=_records(best),
+        improved=_records(improved),
+        declined=_records(declined),
+        trend=_trend_rows(trend),
+        failed=_failed(session, period, settings, lang),
     )
     return context
+
+
+def _district_names(session: Session, lang: str) -> dict[str, str]:
+    return {d.name: d.display_name(lang) for d in session.scalars(select(District))}
+
+
+def _trend_rows(frame: pd.DataFrame) -> dict:
+    """Type → [(quarter, score or None)], the quarters in order: hidden quarters stay blank."""
+    if frame.empty:
+        return {"quarters": [], "rows": {}}
+    quarters = sorted({int(q) for q in frame["quarter"]})
+    rows = {}
+    for kind, part in frame.groupby("type", sort=False):
+        scores = {int(q): s for q, s in zip(part["quarter"], part["score"], strict=True)}
+        rows[kind] = [None if pd.isna(scores.get(q)) else scores.get(q) for q in quarters]
+    labels = [f"{q // 10}Q{q % 10}" for q in quarters]
+    return {"quarters": labels, "rows": rows}
+
+
+def _failed(session: Session, period: Period, settings: Settings, lang: str) -> list[dict]:
+    """The services least often met: shown service cells of the quarter, worst first."""
+    try:
+        cells = published.services(session, period, settings).frame
+    except (PeriodError, published.NotReleased):
+        return []
+    cells = cells[~cells["suppressed"].astype(bool) & cells["share_not"].notna()]
+    if cells.empty:
+        return []
+    services = {s.id: gettext(s.label) for s in session.scalars(select(Service))}
+    kinds = {t.id: t.code for t in session.scalars(select(StakeholderType))}
+    places = {d.id: d.display_name(lang) for d in session.scalars(select(District))}
+    worst = cells.sort_values(["share_not", "n_raters"], ascending=[False, False]).head(10)
+    return [
+        {
+            "service": services.get(int(r.service_id)),
+            "type": kinds.get(int(r.type_id)),
+            "district": places.get(int(r.district_id)),
+            "n_raters": r.n_raters,
+            "share_full": r.share_full,
+            "share_not": r.share_not,
+            "median_days": r.median_days,
+        }
+        for r in worst.itertuples()
+    ]
 
 
 def build_report(

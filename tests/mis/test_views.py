@@ -262,3 +262,26 @@ def test_exports_hold_no_live_formula(client, auth, session, programme):
     sheet = openpyxl.load_workbook(io.BytesIO(book)).active
     cells = [c for row in sheet.iter_rows() for c in row if c.value == evil]
     assert cells and {c.data_type for c in cells} == {"s"}
+
+
+def test_the_quarterly_report_shows_change_trend_declines_and_failed_services(
+    client, auth, programme, tmp_path
+):
+    sign_in(client, auth, Role.STAFF)
+    response = client.get(f"/mis/report.pdf?period={PERIOD}")
+    assert response.status_code == 200
+    text = pdf_text(response.data, tmp_path)
+    assert "Mean score by quarter" in text and "2026Q2" in text  # the trend
+    assert "Most declined" in text
+    assert ("better" in text) or ("worse" in text) or ("no clear change" in text)
+
+
+def test_the_funder_report_names_districts_in_bengali_and_says_why_blanks_are_blank(
+    client, auth, programme, tmp_path
+):
+    sign_in(client, auth, Role.FUNDER)
+    response = client.get(f"/mis/report/funder.pdf?period={PERIOD}&lang=bn")
+    assert response.status_code == 200
+    text = pdf_text(response.data, tmp_path)
+    assert "South 24 Parganas" not in text and "North 24 Parganas" not in text
+    assert "—¹" in text or "—²" in text or "¹" in text
