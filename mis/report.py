@@ -131,6 +131,14 @@ def _failed(session: Session, period: Period, settings: Settings, lang: str) -> 
     ]
 
 
+def check_released(session: Session, period: Period, audience: str, settings: Settings) -> None:
+    """Raise NotReleased (or PrivacyError) now, before a job is queued for nothing."""
+    if audience == "funder":
+        require_funder(published.funder_summary(session, period, settings))
+    else:
+        require_staff(published.overview(session, period, settings))
+
+
 def build_report(
     session: Session, period: Period, lang: str, audience: str, settings: Settings
 ) -> bytes:

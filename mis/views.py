@@ -7,7 +7,16 @@ views only parse parameters, ask the engine and serialise what the privacy modul
 from __future__ import annotations
 
 import pandas as pd
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -167,18 +176,27 @@ def _pdf(audience: str):  # type: ignore[no-untyped-def]
         abort(Response("lang must be en or bn\n", 400, mimetype="text/plain"))
     if period.grain is not Grain.QUARTER:
         abort(Response("reports are by quarter (e.g. 2026Q3)\n", 400, mimetype="text/plain"))
+    jobs = current_app.extensions.get("awaaz_jobs")
+    if jobs is not None:
+        read(report.check_released, period, audience, settings())  # 404 now, not in the job
+        job_id = jobs.enqueue(period.label, lang, audience, current_user.id)
+        return redirect(url_for("mis.report_job", job_id=job_id), 303)
     body = read(report.build_report, period, lang, audience, settings())
+    return _report_response(body, period.label, lang, audience)
+
+
+def _report_response(body: bytes, period: str, lang: str, audience: str) -> Response:
     record(
         db.session,
         "report",
         actor=current_user,
         target_type=f"report-{audience}",
-        detail={"period": period.label, "lang": lang},
+        detail={"period": period, "lang": lang},
     )
     db.session.commit()
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="awaaz-report-{audience}-{period.label}-{lang}.pdf"'
+        f'attachment; filename="awaaz-report-{audience}-{period}-{lang}.pdf"'
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -194,6 +212,35 @@ def staff_report():
 def funder_report():
     """The quarterly report for funders: funder-suppressed summaries only."""
     return _pdf("funder")
+
+
+def _jobs():  # type: ignore[no-untyped-def]
+    jobs = current_app.extensions.get("awaaz_jobs")
+    if jobs is None:
+        abort(404)
+    return jobs
+
+
+@bp.get("/reports/<job_id>")
+def report_job(job_id: str):
+    """A report being built: its progress, then the download (only for who asked)."""
+    state = _jobs().state(job_id[:64], current_user.id)
+    if state is None:
+        abort(404)
+    response = current_app.make_response(
+        render_template("mis/report_job.html", job_id=job_id, state=state)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/reports/<job_id>.pdf")
+def report_job_pdf(job_id: str):
+    found = _jobs().result(job_id[:64], current_user.id)
+    if found is None:
+        abort(404)
+    body, what = found
+    return _report_response(body, what["period"], what["lang"], what["audience"])
 
 
 # --- closing the loop: recognition certificates and interface-meeting scorecards -----------

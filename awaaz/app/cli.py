@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
 
 
 @click.command("serve")
@@ -55,6 +55,18 @@ def _report(workers: int, host: str) -> None:
         raise SystemExit(1)
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run what is queued, then stop.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Build queued report PDFs (AWAAZ_JOBS_REDIS_URL); run one beside `awaaz serve`."""
+    jobs = current_app.extensions.get("awaaz_jobs")
+    if jobs is None:
+        raise click.UsageError("AWAAZ_JOBS_REDIS_URL is not set: reports are built in requests.")
+    click.echo(f"Building reports from the queue {jobs.queue.name!r} …")
+    jobs.work(burst=burst, app=current_app._get_current_object())
+
+
 def init_app(app: Flask) -> None:
     from awaaz.app.cli_data import (
         backup_command,
@@ -87,6 +99,7 @@ def init_app(app: Flask) -> None:
         import_paper_command,
         translate,
         voice_group,
+        worker_command,
     ):
         app.cli.add_command(command)
 

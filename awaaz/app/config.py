@@ -104,6 +104,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # Redis makes code-entry limits hold across every server process; `awaaz serve`
         # refuses more than one worker without it (awaaz/ops/doctor.py).
         "RATELIMIT_STORAGE_URI": os.environ.get("AWAAZ_RATELIMIT_STORAGE_URI", "memory://"),
+        # Report PDFs in the background (awaaz/app/jobs.py); unset: built in the request.
+        "AWAAZ_JOBS_REDIS_URL": os.environ.get("AWAAZ_JOBS_REDIS_URL", ""),
+        "AWAAZ_JOBS_QUEUE": os.environ.get("AWAAZ_JOBS_QUEUE", "awaaz-reports"),
         # Several deployments (or test servers) may share one Redis.
         "RATELIMIT_KEY_PREFIX": os.environ.get("AWAAZ_RATELIMIT_KEY_PREFIX", "awaaz"),
         # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-* headers

@@ -123,8 +123,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _exempt_dash_callbacks(app)
     app.add_url_rule("/healthz", "healthz", healthz)
 
-    from awaaz.app import cli
+    from awaaz.app import cli, jobs
 
+    jobs.init_app(app)
     cli.init_app(app)
     return app
 

@@ -81,6 +81,9 @@ RULES: dict[str, frozenset[str]] = {
     "/mis/export/funder-summary.*": FUNDER,
     "/mis/report.pdf": STAFF,
     "/mis/report/funder.pdf": FUNDER,
+    # A report being built in the background: only the person who asked may see it
+    # (awaaz/app/jobs.py); a funder's is her funder report.
+    "/mis/reports/*": FUNDER,
     # The JSON API: tablets submit; staff and funders read what their roles allow.
     "/api/v1/openapi.json": EVERYONE,
     "/api/v1/ratings": TABLET,
