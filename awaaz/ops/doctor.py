@@ -159,6 +159,32 @@ def check_limits(app: Flask, workers: int) -> list[Finding]:
     return []
 
 
+def check_jobs(app: Flask) -> list[Finding]:
+    """The report queue's Redis answers, when reports are to be built in the background."""
+    jobs = app.extensions.get("awaaz_jobs")
+    if jobs is None:
+        return []
+    try:
+        jobs.redis.ping()
+    except Exception:  # noqa: BLE001 - any failure means the queue cannot be used
+        return [Finding(True, "AWAAZ_JOBS_REDIS_URL is set, but that Redis does not answer.")]
+    if not _workers(jobs):
+        return [
+            Finding(
+                False,
+                "Report PDFs are queued, but no `awaaz worker` is running yet: start one "
+                "beside `awaaz serve` (docs/deploy.md), or the reports wait.",
+            )
+        ]
+    return []
+
+
+def _workers(jobs) -> int:  # type: ignore[no-untyped-def]
+    from rq import Worker
+
+    return len(Worker.all(queue=jobs.queue))
+
+
 def check_proxy(app: Flask, host: str) -> list[Finding]:
     proxies = int(app.config.get("AWAAZ_TRUSTED_PROXIES", 0))
     try:
@@ -187,7 +213,8 @@ def check_proxy(app: Flask, host: str) -> list[Finding]:
 
 def run_checks(app: Flask, workers: int = 1, host: str = "127.0.0.1") -> list[Finding]:
     """Every check, in the order an operator fixes them."""
-    found = check_catalogues() + check_limits(app, workers) + check_proxy(app, host)
+    found = check_catalogues() + check_limits(app, workers) + check_jobs(app)
+    found += check_proxy(app, host)
     with app.app_context():
         database = check_database()
         found += database

@@ -62,6 +62,7 @@ INTERACTIONS = [
     "profile",
     "heatmap",
     "best",
+    "services",
     "month-league",
 ]
 
@@ -81,6 +82,7 @@ def test_each_dashboard_interaction_answers_within_a_second(app, interaction):
         "funnel-police": lambda: tabs.funnel(session, police_only),
         "heatmap": lambda: tabs.heatmap(session, everything),
         "best": lambda: tabs.best(session, everything),
+        "services": lambda: tabs.services(session, everything),
         "month-league": lambda: tabs.league(
             session, filters.build("2026-08", None, None, None, None)
         ),
@@ -127,3 +129,21 @@ def test_the_first_mis_load_is_quick(app):
             seconds = time.perf_counter() - started
     print(f"\n[{backend}] first /mis/ load (page, layout, overview): {seconds * 1000:.0f} ms")
     assert seconds < FIRST_LOAD_SECONDS
+
+
+def test_a_report_job_at_a_million_ratings(app):
+    """The quarterly report as `awaaz worker` builds it: printed, with a generous bound (the
+    point of the job queue is that nobody waits on it in a request)."""
+    backend, flask_app = app
+    from mis import report
+    from mis.engine import Settings
+    from mis.periods import Period
+
+    settings = Settings.from_config(flask_app.config)
+    cache.clear()
+    published.clear()
+    started = time.perf_counter()
+    pdf = report.build_report(db.session, Period.parse("2026Q3"), "bn", "staff", settings)
+    seconds = time.perf_counter() - started
+    print(f"\n[{backend}] staff report (bn) at scale: {seconds:.1f} s, {len(pdf) // 1024} KiB")
+    assert pdf.startswith(b"%PDF") and seconds < 120

@@ -103,6 +103,7 @@ def test_a_change_is_worded_by_what_it_means_and_only_when_it_is_clear(app):
         assert change_words(0.3) == ("no clear change", "same")  # not "▲ 0"
         assert change_words(6.0, clear=False) == ("no clear change", "same")
         assert change_words(None) == ("", "")
+        assert change_words(49.0, higher_is_better=None) == ("▲ 49 more", "same")
 
 
 def test_the_league_gives_no_arrow_to_a_change_within_the_interval(session, app, chosen):

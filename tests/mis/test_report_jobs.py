@@ -108,3 +108,11 @@ def test_awaaz_worker_builds_what_is_queued(app, client, auth, runner, programme
     link = re.search(r'id="job-download" href="([^"]+)"', ready).group(1)
     assert client.get(link).data.startswith(b"%PDF")
     app.extensions["awaaz_jobs"].queue.delete(delete_jobs=True)
+
+
+def test_awaaz_check_says_when_no_worker_builds_the_reports(app):
+    from awaaz.ops.doctor import check_jobs
+
+    findings = check_jobs(app)
+    assert [f.fatal for f in findings] == [False]
+    assert "awaaz worker" in str(findings[0])

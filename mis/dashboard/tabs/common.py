@@ -43,7 +43,7 @@ def number(value, percent: bool = False) -> str:  # type: ignore[no-untyped-def]
 
 
 def change_words(  # type: ignore[no-untyped-def]
-    change, percent: bool = False, higher_is_better: bool = True, clear: bool = True
+    change, percent: bool = False, higher_is_better: bool | None = True, clear: bool = True
 ) -> tuple[str, str]:
     """A change as she would say it, and its class: ("▲ 5 better", "better"), ("▼ 3% worse",
     "worse"). Nothing for no change, a change that rounds to 0, or one within the figure's own
@@ -54,8 +54,10 @@ def change_words(  # type: ignore[no-untyped-def]
     size = number(abs(change), percent)
     if not clear or size in ("0", "0%"):
         return _("no clear change"), "same"
-    better = (change > 0) == higher_is_better
     sign = "▲" if change > 0 else "▼"
+    if higher_is_better is None:  # a count: more is neither better nor worse in itself
+        return f"{sign} {size} {_('more') if change > 0 else _('fewer')}", "same"
+    better = (change > 0) == higher_is_better
     word = _("better") if better else _("worse")
     return f"{sign} {size} {word}", ("better" if better else "worse")
 

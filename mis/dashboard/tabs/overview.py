@@ -15,11 +15,12 @@ from mis.dashboard.tabs.services import failed
 
 def overview(session: Session, filters: Filters) -> list:
     row = cached("overview", session, filters.period, filters.settings, filters.scope).frame.iloc[0]
-    # (label, figure, a share?, higher is better?) — more survivors asked for money is worse.
+    # (label, figure, a share?, higher is better?) — more survivors asked for money is worse;
+    # a count is more or fewer, neither better nor worse.
     cards = [
-        (_("Ratings"), "ratings", False, True),
-        (_("Survivors who rated"), "n_raters", False, True),
-        (_("Stakeholders rated"), "stakeholders", False, True),
+        (_("Ratings"), "ratings", False, None),
+        (_("Survivors who rated"), "n_raters", False, None),
+        (_("Stakeholders rated"), "stakeholders", False, None),
         (_("Mean score"), "mean_score", False, True),
         (_("Fully helped"), "share_helped", True, True),
         (_("Asked for money"), "share_money", True, False),
