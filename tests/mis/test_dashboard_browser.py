@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,15 @@ def test_in_bengali_the_dashboard_names_places_and_people_in_bengali(browser, se
     paging = page.locator(".ag-paging-panel").inner_text()
     assert "Page" not in paging and "পাতা" in paging, paging
     page.screenshot(path=OUTPUT / "mis-league-bn.png", full_page=True)
+    # Services, in Bengali: service names and places in Bengali, no English left.
+    page.locator(".tab", has_text=re.compile(r"^\s*পরিষেবা\s*$")).click()  # not পরিষেবাদাতা
+    expect(page.locator("table.plain").first).to_be_visible(timeout=30_000)
+    services = page.locator("table.plain").first.inner_text()
+    assert "South 24 Parganas" not in services and "দক্ষিণ ২৪ পরগনা" in services
+    # Best practice: most improved and most declined, worded by meaning.
+    page.locator(".tab", has_text="ভালো কাজের দৃষ্টান্ত").click()
+    expect(page.get_by_text("সবচেয়ে বেশি পিছিয়েছে")).to_be_visible(timeout=30_000)
+    page.screenshot(path=OUTPUT / "mis-best-bn.png", full_page=True)
     page.close()
 
 
