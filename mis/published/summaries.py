@@ -47,6 +47,19 @@ def best_practice(
     return staff_view(chosen, period, settings.k_staff)
 
 
+def _change(  # type: ignore[no-untyped-def]
+    pick, session: Session, period: Period, settings: Settings, scope: Scope, table
+) -> StaffView:
+    """The rises or falls (`pick`: metrics.most_improved or most_declined) of a shown score
+    against the previous quarter's shown score."""
+    table = (table or league_table(session, period, settings, scope)).frame
+    frame = table.rename(columns={"n_raters": "n"}).assign(
+        previous_n=np.where(table["previous_score"].notna(), settings.k_staff, 0)
+    )
+    chosen = pick(frame, settings.k_staff).rename(columns={"n": "n_raters"})
+    return staff_view(chosen, period, settings.k_staff)
+
+
 def most_improved(
     session: Session,
     period: Period,
@@ -55,12 +68,7 @@ def most_improved(
     table: StaffView | None = None,
 ) -> StaffView:
     """The largest rises of a shown score against the previous quarter's shown score."""
-    table = (table or league_table(session, period, settings, scope)).frame
-    frame = table.rename(columns={"n_raters": "n"}).assign(
-        previous_n=np.where(table["previous_score"].notna(), settings.k_staff, 0)
-    )
-    chosen = metrics.most_improved(frame, settings.k_staff).rename(columns={"n": "n_raters"})
-    return staff_view(chosen, period, settings.k_staff)
+    return _change(metrics.most_improved, session, period, settings, scope, table)
 
 
 def most_declined(
@@ -71,12 +79,7 @@ def most_declined(
     table: StaffView | None = None,
 ) -> StaffView:
     """The largest falls of a shown score against the previous quarter's shown score."""
-    table = (table or league_table(session, period, settings, scope)).frame
-    frame = table.rename(columns={"n_raters": "n"}).assign(
-        previous_n=np.where(table["previous_score"].notna(), settings.k_staff, 0)
-    )
-    chosen = metrics.most_declined(frame, settings.k_staff).rename(columns={"n": "n_raters"})
-    return staff_view(chosen, period, settings.k_staff)
+    return _change(metrics.most_declined, session, period, settings, scope, table)
 
 
 def shown_area(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -27,22 +27,20 @@ def best(session: Session, filters: Filters) -> list:
         strongest=[", ".join(items.get(i, i) for i in codes) for codes in good["strongest_items"]],
         quotes=[" · ".join(q) if isinstance(q, list) else "" for q in good["quotes"]],
     )
-    up = cache.remember(
-        session, "most_improved", key, lambda: published.most_improved(session, *key, table=league)
-    ).frame
-    up = localise_places(session, up).assign(
-        type_name=up["type"].map(names),
-        score=up["score"].round(0),
-        change=[arrow(c) for c in up["change"]],
-    )
-    down = cache.remember(
-        session, "most_declined", key, lambda: published.most_declined(session, *key, table=league)
-    ).frame
-    down = localise_places(session, down).assign(
-        type_name=down["type"].map(names),
-        score=down["score"].round(0),
-        change=[arrow(c) for c in down["change"]],
-    )
+
+    def changed(name: str):  # type: ignore[no-untyped-def]
+        """Most improved or most declined, as rows to show."""
+        function = getattr(published, name)
+        frame = cache.remember(
+            session, name, key, lambda: function(session, *key, table=league)
+        ).frame
+        return localise_places(session, frame).assign(
+            type_name=frame["type"].map(names),
+            score=frame["score"].round(0),
+            change=[arrow(c) for c in frame["change"]],
+        )
+
+    up, down = changed("most_improved"), changed("most_declined")
     changed = {
         "stakeholder": _("Stakeholder"),
         "type_name": _("Type"),
