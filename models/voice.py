@@ -41,8 +41,9 @@ def prompt_key(lang: str, text: str) -> str:
 
 class VoiceClip(Base):
     __tablename__ = "voice_clips"
+    # One clip may serve two prompts that sound alike: unique per prompt, not per sound.
     __table_args__ = (
-        UniqueConstraint("audio_sha256"),
+        UniqueConstraint("prompt_key", "audio_sha256"),
         Index("ix_voice_clips_lang_status", "lang", "status"),
     )
 
@@ -53,7 +54,7 @@ class VoiceClip(Base):
     source: Mapped[ClipSource] = mapped_column(enum_type(ClipSource))
     status: Mapped[ClipStatus] = mapped_column(enum_type(ClipStatus))
     audio: Mapped[bytes] = mapped_column(LargeBinary)
-    audio_sha256: Mapped[str] = mapped_column(String(64))
+    audio_sha256: Mapped[str] = mapped_column(String(64), index=True)
     seconds: Mapped[float] = mapped_column(Float)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]

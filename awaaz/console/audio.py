@@ -163,23 +163,10 @@ def render_missing(
     todo = [(k, v) for k, v in wanted.items() if not _have(session, k, ClipSource.MACHINE)]
     done = 0
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for (key, (lang, text)), clip in zip(
+        for (_key, (lang, text)), clip in zip(
             todo, pool.map(lambda item: synthesise(item[1][1], item[1][0]), todo), strict=True
         ):
-            if session.scalar(select(VoiceClip.id).where(VoiceClip.audio_sha256 == clip.sha256)):
-                continue  # the same words in two places: one clip serves both
-            session.add(
-                VoiceClip(
-                    lang=lang,
-                    prompt_key=key,
-                    text=text,
-                    source=ClipSource.MACHINE,
-                    status=ClipStatus.APPROVED,
-                    audio=clip.audio,
-                    audio_sha256=clip.sha256,
-                    seconds=clip.seconds,
-                )
-            )
+            session.add(_row(lang, text, clip, ClipSource.MACHINE, ClipStatus.APPROVED))
             done += 1
             if progress is not None:
                 progress(done, len(todo))
@@ -190,24 +177,34 @@ def render_missing(
 def add_recording(session: Session, lang: str, text: str, raw: bytes, user_id: int) -> VoiceClip:
     """A staff member's recording, normalised; it plays only once an admin approves it."""
     clip = normalise(raw)
-    existing = session.scalar(select(VoiceClip).where(VoiceClip.audio_sha256 == clip.sha256))
+    row = _row(lang, text, clip, ClipSource.RECORDING, ClipStatus.PENDING, user_id)
+    existing = session.scalar(
+        select(VoiceClip).where(
+            VoiceClip.prompt_key == row.prompt_key, VoiceClip.audio_sha256 == clip.sha256
+        )
+    )
     if existing is not None:
-        return existing
+        return existing  # the same file sent twice
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _row(  # type: ignore[no-untyped-def]
+    lang: str, text: str, clip: Clip, source, status, user_id: int | None = None
+) -> VoiceClip:
     text = " ".join(text.split())
-    row = VoiceClip(
+    return VoiceClip(
         lang=lang,
         prompt_key=prompt_key(lang, text),
         text=text,
-        source=ClipSource.RECORDING,
-        status=ClipStatus.PENDING,
+        source=source,
+        status=status,
         audio=clip.audio,
         audio_sha256=clip.sha256,
         seconds=clip.seconds,
         created_by_id=user_id,
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def decide(session: Session, clip: VoiceClip, approve: bool, user_id: int) -> None:

@@ -53,8 +53,9 @@ def upgrade() -> None:
             ["decided_by_id"], ["users.id"], name=op.f("fk_voice_clips_decided_by_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_voice_clips")),
-        sa.UniqueConstraint("audio_sha256", name=op.f("uq_voice_clips_audio_sha256")),
+        sa.UniqueConstraint("prompt_key", "audio_sha256", name=op.f("uq_voice_clips_prompt_key")),
     )
+    op.create_index(op.f("ix_voice_clips_audio_sha256"), "voice_clips", ["audio_sha256"])
     op.create_index("ix_voice_clips_lang_status", "voice_clips", ["lang", "status"])
     op.create_index(op.f("ix_voice_clips_prompt_key"), "voice_clips", ["prompt_key"])
     op.create_table(
@@ -92,5 +93,6 @@ def downgrade() -> None:
     with op.batch_alter_table("survivors") as batch:
         batch.drop_column("masculine_forms")
     op.drop_index(op.f("ix_voice_clips_prompt_key"), table_name="voice_clips")
+    op.drop_index(op.f("ix_voice_clips_audio_sha256"), table_name="voice_clips")
     op.drop_index("ix_voice_clips_lang_status", table_name="voice_clips")
     op.drop_table("voice_clips")
