@@ -77,8 +77,11 @@ def league_table_frame(
     return frame.reindex(columns=LEAGUE_COLUMNS + extra)
 
 
-def funder_summary_frame(view: FunderView, released: str = "") -> pd.DataFrame:
-    """The district × type cells, then the published totals (withheld totals stay empty)."""
+def funder_summary_frame(
+    view: FunderView, released: str = "", type_labels: dict | None = None
+) -> pd.DataFrame:
+    """The district × type cells, then the published totals (withheld totals stay empty);
+    with `type_labels`, the type's words in a column beside its code."""
     view = require_funder(view)
     cells = view.frame.copy()
     totals = view.totals or {}
@@ -98,7 +101,10 @@ def funder_summary_frame(view: FunderView, released: str = "") -> pd.DataFrame:
         if column in frame:
             frame[column] = pd.to_numeric(frame[column]).round(3 if "share" in column else 1)
     frame["suppressed"] = frame["suppressed"].map({True: "true", False: "false"})
-    return frame.reindex(columns=FUNDER_COLUMNS)
+    if type_labels is None:
+        return frame.reindex(columns=FUNDER_COLUMNS)
+    frame["type_label"] = frame["type"].map(lambda code: type_labels.get(code, code))
+    return frame.reindex(columns=[*FUNDER_COLUMNS, "type_label"])
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection"):

@@ -165,7 +165,9 @@ def export_funder_summary(fmt: str):
             Response("funder summaries are by quarter (e.g. 2026Q3)\n", 400, mimetype="text/plain")
         )
     view = read(published.funder_summary, period, settings(), requested_scope())
-    frame = exports.funder_summary_frame(view, released_on(period, "funder"))
+    frame = exports.funder_summary_frame(
+        view, released_on(period, "funder"), type_names(db.session)
+    )
     return _download(frame, "funder-summary", fmt, period)
 
 

@@ -137,7 +137,8 @@ def test_the_league_table_export_has_words_dimensions_and_indicators(
 def test_the_funder_summary_hides_small_cells(client, auth, programme):
     sign_in(client, auth, Role.FUNDER)
     table = rows(client.get(f"/mis/export/funder-summary.csv?period={PERIOD}"))
-    assert table and {"district", "type", "n_raters", "suppressed"} <= set(table[0])
+    assert table and {"district", "type", "n_raters", "suppressed", "type_label"} <= set(table[0])
+    assert {r["type_label"] for r in table if r["type"] == "hospital"} == {"Hospital"}
     for row in table:
         if row["suppressed"] == "true":
             assert row["n_raters"] == "" and row.get("score", "") == ""
