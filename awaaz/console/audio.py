@@ -30,7 +30,7 @@ from models.voice import ClipSource, ClipStatus, VoiceClip, prompt_key
 RATE = 22_050
 BITRATE = 24_000
 MAX_SECONDS = 30.0
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # as MAX_CONTENT_LENGTH (awaaz/app/factory.py)
 # espeak-ng's female variant at a calm pace: the voice of a didi, not of an announcement.
 ESPEAK_VOICES = {"bn": "bn+f2", "hi": "hi+f2", "en": "en+f2"}
 ESPEAK_WORDS_PER_MINUTE = "135"

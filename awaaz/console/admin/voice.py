@@ -28,7 +28,7 @@ AUDIO_ERRORS = {
     "not_audio": _l("That file is not a sound we can play. Record again, or choose another file."),
     "silent": _l("The recording is silent. Check the microphone and record again."),
     "too_long": _l("A prompt may be at most 30 seconds long."),
-    "too_big": _l("The file is too big (at most 5 MB)."),
+    "too_big": _l("The file is too big (at most 4 MB)."),
 }
 
 
