@@ -111,6 +111,11 @@ def voice_list(lang):
 @bp.after_request
 def protect(response):  # type: ignore[no-untyped-def]
     """Nothing a survivor sees may be stored, framed, or leak where she came from."""
+    if request.endpoint == "feedback.voice_list":
+        # The same list for everyone; a kiosk asks for it on every page, so an hour's copy
+        # saves its network (a clip approved meanwhile is fetched when first played).
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return response
     if request.endpoint in ("feedback.static", "feedback.voice_clip"):
         # CSS, script and spoken prompts hold nothing of hers; caching them keeps later
         # pages tiny. The clip route sets its own immutable caching.
