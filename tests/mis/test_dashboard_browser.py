@@ -137,6 +137,10 @@ def test_in_bengali_the_dashboard_names_places_and_people_in_bengali(browser, se
         cell = page.locator(f".ag-pinned-left-cols-container .ag-cell[col-id={column}]").first
         box = cell.bounding_box()
         assert box and box["x"] + box["width"] <= 1366, column
+    # Each clear change is coloured by its meaning (without eval: the page's CSP holds).
+    changed = page.locator(".ag-cell[col-id=change]", has_text=re.compile("▲|▼"))
+    coloured = page.locator(".ag-cell[col-id=change].better, .ag-cell[col-id=change].worse")
+    assert changed.count() > 0 and coloured.count() == changed.count()
     paging = page.locator(".ag-paging-panel").inner_text()
     assert "Page" not in paging and "পাতা" in paging, paging
     page.screenshot(path=OUTPUT / "mis-league-bn.png", full_page=True)

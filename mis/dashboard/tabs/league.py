@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from mis import figures, metrics
 from mis.dashboard.filters import Filters
 from mis.dashboard.labels import dimension_names, grid_locale, localise_places, type_names
-from mis.dashboard.tabs.common import arrow, cached, how_to_read
+from mis.dashboard.tabs.common import cached, change_words, how_to_read
 from mis.periods import Grain
 
 GRID_COLUMNS = [
@@ -33,6 +33,12 @@ GRID_COLUMNS = [
 
 
 PINNED = ("rank", "stakeholder", "score", "interval")
+# A change coloured by its meaning (mis.css). dash-ag-grid runs {"function": …} through its
+# own interpreter, not eval, so this stays within the page's CSP (no 'unsafe-eval').
+CHANGE_COLOURS = {
+    "better": {"function": "params.data.change_class === 'better'"},
+    "worse": {"function": "params.data.change_class === 'worse'"},
+}
 
 
 def league_rows(session: Session, filters: Filters) -> pd.DataFrame:
@@ -59,7 +65,9 @@ def league_rows(session: Session, filters: Filters) -> pd.DataFrame:
         for lo, hi in zip(table["score_low"], table["score_high"], strict=True)
     ]
     clear = metrics.clear_change(table)
-    table["change"] = [arrow(c, clear=bool(k)) for c, k in zip(table["change"], clear, strict=True)]
+    worded = [change_words(c, clear=bool(k)) for c, k in zip(table["change"], clear, strict=True)]
+    table["change"] = [text for text, _meaning in worded]
+    table["change_class"] = [meaning for _text, meaning in worded]
     table["score"] = table["score"].round(0)
     # A month's row is also hidden when another month of its quarter had too few raters
     # (docs/privacy.md), so for months the grid does not claim "fewer than k".
@@ -93,10 +101,12 @@ def league(session: Session, filters: Filters) -> list:
     }
     grid = dag.AgGrid(
         id="league-grid",
-        rowData=rows[[*GRID_COLUMNS, "stakeholder_id"]].to_dict("records"),
+        rowData=rows[[*GRID_COLUMNS, "stakeholder_id", "change_class"]].to_dict("records"),
         # Who, the score and its interval stay in view at 1366 px while the rest scrolls.
         columnDefs=[
-            {"field": c, "headerName": headers[c]} | ({"pinned": "left"} if c in PINNED else {})
+            {"field": c, "headerName": headers[c]}
+            | ({"pinned": "left"} if c in PINNED else {})
+            | ({"cellClassRules": CHANGE_COLOURS} if c == "change" else {})
             for c in GRID_COLUMNS
         ],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
