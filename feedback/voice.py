@@ -57,21 +57,20 @@ def clip_index(lang: str) -> dict[str, str]:
     return index
 
 
+def _address(sha: str) -> str:
+    return url_for("feedback.voice_clip", sha=sha[:SHORT])
+
+
 def clip_url(text: str, lang: str | None = None) -> str | None:
     lang = lang or g.get("lang", "en")
     sha = clip_index(lang).get(prompt_key(lang, str(text)))
-    return url_for("feedback.voice_clip", sha=sha[:SHORT]) if sha else None
+    return _address(sha) if sha else None
 
 
 def clips_for(texts: list[str], lang: str) -> dict[str, str]:
     """text → clip URL for those texts that have one (the offline tablet's pack)."""
-    index = clip_index(lang)
-    found = {}
-    for text in texts:
-        sha = index.get(prompt_key(lang, str(text)))
-        if sha:
-            found[str(text)] = url_for("feedback.voice_clip", sha=sha[:SHORT])
-    return found
+    found = {str(text): clip_url(text, lang) for text in texts}
+    return {text: url for text, url in found.items() if url}
 
 
 SPEAKER = Markup(
@@ -82,9 +81,7 @@ SPEAKER = Markup(
 
 
 def all_urls(lang: str) -> list[str]:
-    return sorted(
-        {url_for("feedback.voice_clip", sha=sha[:SHORT]) for sha in clip_index(lang).values()}
-    )
+    return sorted({_address(sha) for sha in clip_index(lang).values()})
 
 
 def say(text: str, lang: str | None = None) -> Markup:

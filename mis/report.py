@@ -11,15 +11,12 @@ import datetime as dt
 
 import pandas as pd
 from flask import render_template
-from flask_babel import force_locale, format_date, format_decimal, format_percent, gettext
+from flask_babel import force_locale, format_date, format_decimal, format_percent
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import District, Service, StakeholderType
-
 from . import published
-from .dashboard.labels import item_names, type_names
+from .dashboard.labels import district_names, item_names, label_service_cells, type_names
 from .engine import Settings
 from .periods import Period, PeriodError
 from .privacy import PrivacyError, require_funder, require_staff
@@ -48,7 +45,7 @@ def report_context(
     if audience == "funder":
         summary = require_funder(published.funder_summary(session, period, settings))
         trend = require_funder(published.funder_trend(session, period, settings))
-        places = _district_names(session, lang)
+        places = district_names(session, lang)
         frame = summary.frame.assign(district=summary.frame["district"].map(places))
         context["summary"] = _records(frame)
         context["trend"] = _trend_rows(trend.frame)
@@ -82,13 +79,9 @@ def report_context(
         improved=_records(improved),
         declined=_records(declined),
         trend=_trend_rows(trend),
-        failed=_failed(session, period, settings, lang),
+        failed=_failed(session, period, settings),
     )
     return context
-
-
-def _district_names(session: Session, lang: str) -> dict[str, str]:
-    return {d.name: d.display_name(lang) for d in session.scalars(select(District))}
 
 
 def _trend_rows(frame: pd.DataFrame) -> dict:
@@ -104,8 +97,9 @@ def _trend_rows(frame: pd.DataFrame) -> dict:
     return {"quarters": labels, "rows": rows}
 
 
-def _failed(session: Session, period: Period, settings: Settings, lang: str) -> list[dict]:
-    """The services least often met: shown service cells of the quarter, worst first."""
+def _failed(session: Session, period: Period, settings: Settings) -> list[dict]:
+    """The services least often met: shown service cells of the quarter, worst first (the
+    dashboard's own labelling, in the report's language: it runs under force_locale)."""
     try:
         cells = published.services(session, period, settings).frame
     except (PeriodError, published.NotReleased):
@@ -113,22 +107,8 @@ def _failed(session: Session, period: Period, settings: Settings, lang: str) -> 
     cells = cells[~cells["suppressed"].astype(bool) & cells["share_not"].notna()]
     if cells.empty:
         return []
-    services = {s.id: gettext(s.label) for s in session.scalars(select(Service))}
-    kinds = {t.id: t.code for t in session.scalars(select(StakeholderType))}
-    places = {d.id: d.display_name(lang) for d in session.scalars(select(District))}
     worst = cells.sort_values(["share_not", "n_raters"], ascending=[False, False]).head(10)
-    return [
-        {
-            "service": services.get(int(r.service_id)),
-            "type": kinds.get(int(r.type_id)),
-            "district": places.get(int(r.district_id)),
-            "n_raters": r.n_raters,
-            "share_full": r.share_full,
-            "share_not": r.share_not,
-            "median_days": r.median_days,
-        }
-        for r in worst.itertuples()
-    ]
+    return _records(label_service_cells(session, worst))
 
 
 def check_released(session: Session, period: Period, audience: str, settings: Settings) -> None:

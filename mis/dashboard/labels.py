@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Block, District, Item, Stakeholder, StakeholderType
+from models import Block, District, Item, Service, Stakeholder, StakeholderType
 
 DIMENSIONS = {
     "respect": _l("Respect"),
@@ -99,7 +99,20 @@ def grid_locale() -> dict[str, str]:
     }
 
 
-def district_names(session: Session) -> dict[str, str]:
-    """English district name → its name in the staff's language (funder totals)."""
-    lang = staff_lang()
+def district_names(session: Session, lang: str | None = None) -> dict[str, str]:
+    """English district name → its name in `lang` (the staff's language by default)."""
+    lang = lang or staff_lang()
     return {d.name: d.display_name(lang) for d in session.scalars(select(District))}
+
+
+def label_service_cells(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    """Released service cells with the service, type and district in the staff's language."""
+    lang = staff_lang()
+    services = {s.id: _(s.label) for s in session.scalars(select(Service))}
+    kinds = {t.id: _(t.label) for t in session.scalars(select(StakeholderType))}
+    districts = {d.id: d.display_name(lang) for d in session.scalars(select(District))}
+    return frame.assign(
+        service=frame["service_id"].astype(int).map(services),
+        type_name=frame["type_id"].astype(int).map(kinds),
+        district=frame["district_id"].astype(int).map(districts),
+    )

@@ -7,34 +7,19 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mis import published
 from mis.dashboard.filters import Filters
-from mis.dashboard.labels import staff_lang, type_names
+from mis.dashboard.labels import label_service_cells
 from mis.dashboard.tabs.common import how_to_read, number, simple_table
 from mis.periods import Grain
-from models import District, Service, StakeholderType
-
-
-def _labelled(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
-    lang = staff_lang()
-    services = {s.id: _(s.label) for s in session.scalars(select(Service))}
-    kinds = type_names(session)
-    type_codes = {t.id: t.code for t in session.scalars(select(StakeholderType))}
-    districts = {d.id: d.display_name(lang) for d in session.scalars(select(District))}
-    return frame.assign(
-        service=frame["service_id"].astype(int).map(services),
-        type_name=frame["type_id"].astype(int).map(type_codes).map(kinds),
-        district=frame["district_id"].astype(int).map(districts),
-    )
 
 
 def service_cells(session: Session, filters: Filters) -> pd.DataFrame:
     """The released cells, labelled, hidden ones kept (as blanks)."""
     frame = published.services(session, filters.period, filters.settings, filters.scope).frame
-    return _labelled(session, frame) if not frame.empty else frame
+    return label_service_cells(session, frame) if not frame.empty else frame
 
 
 def failed(session: Session, filters: Filters, top: int = 5) -> list:
