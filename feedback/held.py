@@ -14,18 +14,16 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from models import HeldRating, Service, StakeholderSuggestion, Survivor
+from models import HeldRating, StakeholderSuggestion
 from models.database import write_transaction
 
 from .services import (
-    MAX_COMMENT_LENGTH,
-    OLDEST_MONTH_AGE_DAYS,
     InvalidSubmission,
     Submission,
     SubmissionError,
     _validate_answers,
     active_questionnaire,
-    first_of_month,
+    check_common,
     programme_today,
     submit_rating,
 )
@@ -54,18 +52,7 @@ def hold(session: Session, suggestion: StakeholderSuggestion, submission: Submis
     if existing is not None:
         return existing  # a double tap: held once
     errors: dict[str, str] = {}
-    survivor = session.get(Survivor, submission.survivor_id)
-    if survivor is None or not survivor.active:
-        errors["survivor"] = "revoked"
-    if session.query(Service).filter_by(code=submission.service_code).first() is None:
-        errors["service"] = "unknown"
-    today = programme_today()
-    if first_of_month(submission.month) > first_of_month(today):
-        errors["month"] = "future"
-    elif (today - first_of_month(submission.month)).days > OLDEST_MONTH_AGE_DAYS:
-        errors["month"] = "too_old"
-    if len((submission.comment or "").strip()) > MAX_COMMENT_LENGTH:
-        errors["comment"] = "too_long"
+    check_common(session, submission, programme_today(), errors)
     questionnaire = active_questionnaire(session, suggestion.type_id)
     if questionnaire is None:
         errors["stakeholder"] = "wrong_type"

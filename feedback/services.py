@@ -309,16 +309,15 @@ def _replay(existing: Rating, digest: str, client_uuid: uuid.UUID) -> SubmitResu
     return SubmitResult(existing, created=False)
 
 
-def _build_rating(session: Session, sub: Submission, digest: str, today: dt.date) -> Rating:
-    errors: dict[str, str] = {}
+def check_common(session: Session, sub: Submission, today: dt.date, errors: dict):  # type: ignore[no-untyped-def]
+    """What every rating is checked for, whoever it is about: her code, the service, the
+    month, the channel and the comment's length. Adds to `errors`; returns (survivor,
+    service, month, channel, comment) as they will be stored."""
     survivor = session.get(Survivor, sub.survivor_id)
     if survivor is None:
         errors["survivor"] = "unknown"
     elif not survivor.active:
         errors["survivor"] = "revoked"
-    stakeholder = _stakeholder(session, sub)
-    if stakeholder is None:
-        errors["stakeholder"] = "unknown"
     service = session.scalars(select(Service).filter_by(code=sub.service_code)).first()
     if service is None:
         errors["service"] = "unknown"
@@ -330,6 +329,7 @@ def _build_rating(session: Session, sub: Submission, digest: str, today: dt.date
             errors["month"] = "future"
     elif (today - month).days > OLDEST_MONTH_AGE_DAYS:
         errors["month"] = "too_old"
+    channel = None
     try:
         channel = Channel(sub.channel)
     except ValueError:
@@ -340,6 +340,15 @@ def _build_rating(session: Session, sub: Submission, digest: str, today: dt.date
             comment = comment[:MAX_COMMENT_LENGTH]
         else:
             errors["comment"] = "too_long"
+    return survivor, service, month, channel, comment
+
+
+def _build_rating(session: Session, sub: Submission, digest: str, today: dt.date) -> Rating:
+    errors: dict[str, str] = {}
+    survivor, service, month, channel, comment = check_common(session, sub, today, errors)
+    stakeholder = _stakeholder(session, sub)
+    if stakeholder is None:
+        errors["stakeholder"] = "unknown"
     questionnaire = stakeholder and active_questionnaire(session, stakeholder.type_id)
     if stakeholder is not None and questionnaire is None:
         errors["stakeholder"] = "wrong_type"
@@ -426,6 +435,7 @@ __all__ = [
     "active_questionnaire",
     "programme_today",
     "check_batch",
+    "check_common",
     "submit_batch",
     "submit_rating",
 ]
