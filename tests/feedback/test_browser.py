@@ -62,10 +62,15 @@ class Walk:
         self.finished: list = []
         self.hosts: set[str] = set()
         self.bytes: dict[str, int] = {}
+        self.url = ""
         page.on("requestfinished", lambda r: self.finished.append(r))
         page.on("request", lambda r: self.hosts.add(urlparse(r.url).netloc))
 
     def step(self, label: str) -> None:
+        # Every step is a new page. A click does not wait for the navigation it starts, and
+        # "load" is already true of the page being left: wait for the address to change first.
+        self.page.wait_for_url(lambda url: url != self.url)
+        self.url = self.page.url
         self.page.wait_for_load_state("load")
         self.bytes[label] = sum(
             r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in self.finished

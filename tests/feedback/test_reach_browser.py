@@ -137,6 +137,9 @@ def test_pictures_carry_the_meaning(browser, server, codes, lang, size):
     page.goto(f"{server.url}/{lang}/")
     page.fill("#code", next(codes))
     page.click("button.go")
+    # evaluate_all does not wait: without these, it once read the code page, still on screen.
+    page.wait_for_url(f"**/{lang}/whom")
+    page.wait_for_selector("ul.tiles svg.ic")
     # One picture per type, each its own drawing.
     drawings = page.locator("ul.tiles svg.ic").evaluate_all("els => els.map(e => e.innerHTML)")
     assert len(drawings) >= 8 and len(set(drawings)) == len(drawings)
@@ -144,12 +147,16 @@ def test_pictures_carry_the_meaning(browser, server, codes, lang, size):
     axe_clean(page, f"{lang} types")
     page.click("a[href$='/whom/police']")
     page.click("button[name=stakeholder] >> nth=0")
+    page.wait_for_url(f"**/{lang}/help")
+    page.wait_for_selector(".tiles svg.ic")
     services = page.locator(".tiles svg.ic").evaluate_all("els => els.map(e => e.innerHTML)")
     assert len(set(services)) == len(services) >= 9
     shot(page, f"{lang}-{size}-help")
     page.click("label:has(input[value=safety]) span")
     page.click("label:has(input[value=last_month]) span")
     page.click("button.go")
+    page.wait_for_url(f"**/{lang}/questions")
+    page.wait_for_selector("fieldset.q svg.face")
     # Five faces from red to green, each with its own face; yes and no with pictures.
     fills = page.locator("fieldset.q >> nth=0 >> svg.face circle:first-child").evaluate_all(
         "els => els.map(e => e.getAttribute('fill'))"
@@ -299,6 +306,7 @@ def test_the_offline_tablet_has_the_pictures_and_plays_its_clips_offline(
     context.set_offline(True)
     page.fill("#code", next(codes))
     page.click("button.go")
+    page.wait_for_selector("button[data-type] svg")  # drawn by the page's own script
     drawings = page.locator("button[data-type] svg").evaluate_all(
         "els => els.map(e => e.innerHTML)"
     )
@@ -311,6 +319,7 @@ def test_the_offline_tablet_has_the_pictures_and_plays_its_clips_offline(
     page.locator("input[name=service]").first.check(force=True)
     page.locator("input[name=when][value=this_month]").check(force=True)
     page.click("button.go")
+    page.wait_for_selector("fieldset.q:visible svg.face")
     assert page.locator("fieldset.q:visible").count() == 1
     assert page.locator("fieldset.q:visible svg.face").count() == 5
     assert page.locator(".progress").inner_text().startswith({"bn": "১ /", "hi": "१ /"}[lang])

@@ -31,7 +31,7 @@ def funnel(session: Session, filters: Filters) -> list:
         dcc.Graph(
             id="funnel-graph",
             figure=figures.funnel_figure(
-                points.frame,
+                localise_places(session, points.frame),  # a dot is named as the grid names it
                 limits,
                 _("Funnel plot"),
                 _("No stakeholder has enough raters."),
