@@ -125,6 +125,7 @@ def _pack(lang: str, district_id: int) -> dict:
         listed.sort(key=lambda entry: entry["name"])  # in the order of the names she reads
     with force_locale(lang):
         types, questionnaires = [], {}
+        boy_questions: dict[str, dict[str, str]] = {}
         for stype in directory.stakeholder_types(db.session):
             found = active_questionnaire(db.session, stype.id)
             if not found or stype.code not in stakeholders:
@@ -137,6 +138,11 @@ def _pack(lang: str, district_id: int) -> dict:
                     "icon": stype.icon,
                 }
             )
+            entries = found.entries
+            with wording.as_a_boy():
+                boy_questions[stype.code] = {
+                    e.item.code: wording.question(e.item.text, stype.code) for e in entries
+                }
             questionnaires[stype.code] = [
                 {
                     "code": e.item.code,
@@ -149,7 +155,7 @@ def _pack(lang: str, district_id: int) -> dict:
                         if o.code != "dk"
                     ],
                 }
-                for e in found.entries
+                for e in entries
             ]
         strings = {key: _(text) for key, text in STRINGS.items()}
         strings |= {f"code_{k}": str(v) for k, v in messages.CODE_ERRORS.items()}
@@ -158,6 +164,24 @@ def _pack(lang: str, district_id: int) -> dict:
             {"code": s.code, "label": _(s.label), "icon": s.icon}
             for s in directory.services(db.session)
         ]
+        with wording.as_a_boy():
+            boy_strings = {key: wording.worded(text) for key, text in STRINGS.items()}
+    # Only the words a boy reads differently (Hindi verbs agree with the one spoken to), so a
+    # language without such forms (Bengali) adds nothing to the pack.
+    boy = {
+        "strings": {k: text for k, text in boy_strings.items() if text != strings[k]},
+        "questions": {
+            code: changed
+            for code, items in questionnaires.items()
+            if (
+                changed := {
+                    i["code"]: boy_questions[code][i["code"]]
+                    for i in items
+                    if boy_questions[code][i["code"]] != i["text"]
+                }
+            )
+        },
+    }
     return {
         "lang": lang,
         "district": {"id": district.id, "name": district.display_name(lang)},
@@ -168,10 +192,15 @@ def _pack(lang: str, district_id: int) -> dict:
         "services": services,
         "questionnaires": questionnaires,
         "strings": strings,
+        # Used once the server, checking her code, says this survivor is addressed as a boy.
+        "boy": boy,
         # text → clip, for every text the tablet shows that has one; the clips themselves are
         # fetched once into the tablet's cache (tablet.js), outside this pack.
         "voice": voice.clips_for(
-            _spoken(strings, types, services, questionnaires, stakeholders), lang
+            _spoken(strings, types, services, questionnaires, stakeholders)
+            + list(boy["strings"].values())
+            + [text for changed in boy["questions"].values() for text in changed.values()],
+            lang,
         ),
     }
 

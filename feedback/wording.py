@@ -16,6 +16,9 @@ and any text without a variant falls back to the plain translation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, g
 from flask_babel import get_translations
 
@@ -56,6 +59,17 @@ VARIANTS = (
     P_("boy", "Write the name or the place, as you know it"),
     P_("boy", "You can tell us about someone else now."),
 )
+
+
+@contextmanager
+def as_a_boy() -> Iterator[None]:
+    """Word what is translated inside as for a boy (the offline tablet's pack carries both)."""
+    before = g.get("masculine_forms")
+    g.masculine_forms = True
+    try:
+        yield
+    finally:
+        g.masculine_forms = before
 
 
 def _contexts(extra: str | None = None) -> list[str]:

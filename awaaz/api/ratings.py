@@ -132,9 +132,11 @@ def check_code():
     while it has a network, so that a wrong code is put right before her answers, not after.
     Wrong codes count against the tablet's limits like codes typed on the online pages."""
     body = parse_body(schemas.CodeCheckIn)
-    if _kiosk_survivor(_calling_kiosk(), body.survivor_code) is None:
+    survivor = _kiosk_survivor(_calling_kiosk(), body.survivor_code)
+    if survivor is None:
         return json_response(schemas.CodeCheckOut(known=False, reason="code"), 422)
-    return json_response(schemas.CodeCheckOut(known=True), 200)
+    forms = "boy" if survivor.masculine_forms else None
+    return json_response(schemas.CodeCheckOut(known=True, forms=forms), 200)
 
 
 def _calling_kiosk() -> Kiosk:

@@ -92,10 +92,14 @@ class CodeCheckIn(Strict):
 
 
 class CodeCheckOut(BaseModel):
-    """Whether a survivor of this tablet's district holds the code; nothing more."""
+    """Whether a survivor of this tablet's district holds the code, and, for a known code, how
+    the pages address its holder; nothing more."""
 
     known: bool
     reason: Literal["code"] | None = None
+    # "boy": the survivor reads the masculine forms (feedback/wording.py). Said only to the
+    # tablet she is typing her own code into, which shows her these words anyway.
+    forms: Literal["boy"] | None = None
 
 
 class TabletReply(BaseModel):

@@ -71,9 +71,14 @@ def find_district(name: str | None) -> District:
 @click.option("--district", help="District the survivors live in.")
 @click.option("--block", help="Block within the district, if known.")
 @click.option("--age-band", type=click.Choice([a.value for a in AgeBand]))
+@click.option(
+    "--boys",
+    is_flag=True,
+    help="Boys: the Hindi pages speak to them as to a boy (as the enrolment form's checkbox).",
+)
 @with_appcontext
 def issue_codes_command(
-    count: int, district: str | None, block: str | None, age_band: str | None
+    count: int, district: str | None, block: str | None, age_band: str | None, boys: bool
 ) -> None:
     """Enrol COUNT new survivors and print their codes, one per line.
 
@@ -96,6 +101,7 @@ def issue_codes_command(
         count,
         block=block_row,
         age_band=AgeBand(age_band) if age_band else None,
+        masculine_forms=boys,
         via="cli",
     )
     db.session.commit()

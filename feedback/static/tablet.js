@@ -13,6 +13,9 @@
   var status = document.getElementById("t-status");
   var pack = null;
   var state = null;
+  // The pack's words for a boy, once the server has said her code is a boy's; until the next
+  // survivor's code screen (the thanks screen comes after her answers are forgotten).
+  var boy = null;
   var idle = null;
   var sending = false;
   var IDLE_MS = 120000;
@@ -21,7 +24,7 @@
   var NUMERALS = { bn: "bn-IN", hi: "hi-IN-u-nu-deva", en: "en" };
 
   function S(key, values) {
-    var text = (pack && pack.strings[key]) || key;
+    var text = (boy && boy.strings[key]) || (pack && pack.strings[key]) || key;
     Object.keys(values || {}).forEach(function (name) {
       var value = values[name];
       // Counts in the page's own digits: ৩ in Bengali, ३ in Hindi.
@@ -353,6 +356,7 @@
   // --- the screens -----------------------------------------------------------------------------
   function codeScreen(error) {
     state = { client_uuid: uuid4() };
+    boy = null;
     var input = el("input", { id: "code", type: "text", autocomplete: "off", autocapitalize: "characters",
       spellcheck: "false", maxlength: "24", "aria-describedby": "code-help" });
     var form = el("form", { autocomplete: "off", novalidate: true, onsubmit: function (event) {
@@ -361,9 +365,11 @@
       if (checked.error) { codeScreen(S("code_" + checked.error)); return; }
       state.survivor_code = checked.code;
       askServer(checked.code).then(function (answer) {
-        if (answer === "unknown") { codeScreen(S("code_unknown")); return; }
-        if (answer === "locked") { codeScreen(S("locked")); return; }
-        state.unchecked = answer !== "known"; // no network: she is told, honestly
+        if (answer.status === "unknown") { codeScreen(S("code_unknown")); return; }
+        if (answer.status === "locked") { codeScreen(S("locked")); return; }
+        state.unchecked = answer.status !== "known"; // no network: she is told, honestly
+        // Unchecked, the tablet cannot know a boy: it keeps the forms for women and girls.
+        if (answer.forms === "boy" && pack.boy) boy = pack.boy;
         typeScreen();
       });
     } }, [
@@ -381,10 +387,12 @@
     }
   }
 
-  // Whether the server knows her code, while there is a network: "known", "unknown",
-  // "locked" (too many wrong codes on this tablet), or "unchecked" (no answer from it).
+  // Whether the server knows her code, while there is a network: {status, forms}, status
+  // "known", "unknown", "locked" (too many wrong codes on this tablet), or "unchecked" (no
+  // answer from it); forms "boy" when the pages address the code's holder as a boy.
   function askServer(code) {
-    if (!navigator.onLine) return Promise.resolve("unchecked");
+    var UNCHECKED = { status: "unchecked" };
+    if (!navigator.onLine) return Promise.resolve(UNCHECKED);
     var abort = window.AbortController ? new AbortController() : null;
     var timer = abort && setTimeout(function () { abort.abort(); }, 8000);
     return fetch(root.dataset.check + "?lang=" + root.dataset.lang, {
@@ -395,14 +403,14 @@
     }).then(function (response) {
       clearTimeout(timer);
       var type = response.headers.get("Content-Type") || "";
-      if (response.type !== "basic" || type.indexOf("application/json") !== 0) return "unchecked";
-      if (response.status === 429) return "locked";
+      if (response.type !== "basic" || type.indexOf("application/json") !== 0) return UNCHECKED;
+      if (response.status === 429) return { status: "locked" };
       return response.json().then(function (reply) {
-        if (response.status === 200 && reply.known === true) return "known";
-        if (response.status === 422 && reply.known === false) return "unknown";
-        return "unchecked";
+        if (response.status === 200 && reply.known === true) return { status: "known", forms: reply.forms };
+        if (response.status === 422 && reply.known === false) return { status: "unknown" };
+        return UNCHECKED;
       });
-    }).catch(function () { clearTimeout(timer); return "unchecked"; });
+    }).catch(function () { clearTimeout(timer); return UNCHECKED; });
   }
 
   function typeScreen() {
@@ -476,6 +484,7 @@
 
   function itemField(item, index, values, missing) {
     var name = "q_" + item.code, value = values[item.code];
+    var said = (boy && (boy.questions[state.type.code] || {})[item.code]) || item.text;
     var options;
     var cls = "tiles";
     if (item.kind === "scale5") {
@@ -499,7 +508,7 @@
           maxlength: "4", autocomplete: "off", value: value && value !== "dk" ? value : "" })]);
     }
     return el("fieldset", { class: "q" + (missing ? " bad" : ""), id: "f-" + item.code }, [
-      el("legend", {}, [document.createTextNode(num(index + 1) + ". " + item.text), speaker(item.text)]),
+      el("legend", {}, [document.createTextNode(num(index + 1) + ". " + said), speaker(said)]),
       missing ? aloud("p", { class: "err said", role: "alert" }, S("choose")) : null,
       body
     ]);

@@ -81,6 +81,10 @@ def test_issue_codes_prints_codes_and_stores_only_keyed_hashes(runner, session):
     assert not any(c.replace("-", "") in dump or c in dump for c in codes)
     event = session.scalars(select(AuditEvent).filter_by(action="codes.issued")).one()
     assert event.detail == {"count": 5, "via": "cli"}
+    assert not any(s.masculine_forms for s in stored)
+    boys = ["issue-codes", "--count", "2", "--district", "South 24 Parganas", "--boys"]
+    assert runner.invoke(args=boys).exit_code == 0
+    assert session.scalar(select(func.count()).where(Survivor.masculine_forms)) == 2
 
 
 def test_issue_codes_needs_a_known_district(runner, session):

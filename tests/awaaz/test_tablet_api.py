@@ -306,13 +306,29 @@ def test_a_resend_judged_at_another_time_is_still_the_same_rating(app, kiosk, se
 def test_a_tablet_checks_a_code_while_it_has_a_network(kiosk, client, session, payload):
     check = "/api/v1/tablet/check-code"
     known = kiosk.post(check, json={"survivor_code": payload["survivor_code"]}, headers=TABLET)
-    assert known.status_code == 200 and _reply(known) == {"known": True, "reason": None}
+    assert known.status_code == 200
+    assert _reply(known) == {"known": True, "reason": None, "forms": None}
+    # A boy is addressed as one on the tablet too (feedback/wording.py).
+    boy = SurvivorFactory(block=_block(session, "Canning I"), masculine_forms=True)
+    as_boy = kiosk.post(check, json={"survivor_code": boy.code}, headers=TABLET)
+    assert _reply(as_boy) == {"known": True, "reason": None, "forms": "boy"}
     made_up = kiosk.post(check, json={"survivor_code": generate_code()}, headers=TABLET)
     north = SurvivorFactory(block=_block(session, "Barasat I"))
     other = kiosk.post(check, json={"survivor_code": north.code}, headers=TABLET)
     # Another district's survivor is answered as a code nobody holds.
     assert made_up.status_code == other.status_code == 422
-    assert _reply(made_up) == _reply(other) == {"known": False, "reason": "code"}
+    assert _reply(made_up) == _reply(other) == {"known": False, "reason": "code", "forms": None}
     client.delete_cookie("awaaz_kiosk")
     refused = client.post(check, json={"survivor_code": payload["survivor_code"]}, headers=TABLET)
     assert refused.status_code == 403
+
+
+def test_the_pack_carries_a_boys_words_only_where_they_differ(kiosk, session):
+    StakeholderFactory(type_code="police", block_name="Canning I")
+    hi = kiosk.get("/tablet/pack-hi.json").get_json()
+    assert hi["strings"]["whom"] == "आप किससे मिलीं?"
+    assert hi["boy"]["strings"]["whom"] == "आप किससे मिले?"
+    assert "search" not in hi["boy"]["strings"]  # words that do not change stay out
+    assert hi["boy"]["questions"]["police"]["helped"] == "जिस मदद के लिए गए थे, क्या वो मिली?"
+    bn = kiosk.get("/tablet/pack-bn.json").get_json()
+    assert bn["boy"] == {"strings": {}, "questions": {}}  # Bengali verbs do not change

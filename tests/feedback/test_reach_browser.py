@@ -15,7 +15,7 @@ import math
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.live import (
     CHROMIUM,
@@ -327,4 +327,58 @@ def test_the_offline_tablet_has_the_pictures_and_plays_its_clips_offline(
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     page.locator("fieldset.q:visible legend a.say").click()
     wait_until(page, PLAYING)
+    context.close()
+
+
+QR_STUB = """
+    window.BarcodeDetector = class { constructor(o) { this.o = o; }
+      async detect(source) { return source.readyState >= 2 ? [{ rawValue: CODE }] : []; } };
+    navigator.mediaDevices.getUserMedia = async () => {
+      const c = document.createElement('canvas'); c.width = 320; c.height = 240;
+      const g = c.getContext('2d'); setInterval(() => g.fillRect(0, 0, 9, 9), 50);
+      return c.captureStream(10); };
+"""
+
+
+def test_the_offline_tablet_reads_the_card_and_speaks_to_a_boy_as_a_boy(browser, server, codes):
+    """His card through the camera on the offline tablet; the server, checking the code, says
+    he is a boy, and the Hindi speaks to him as one, in words and in voice. The next survivor
+    on the same tablet is spoken to as a girl again."""
+    boy = server.awaaz(
+        "issue-codes", "--count", "1", "--district", "South 24 Parganas", "--boys"
+    ).split()[0]
+    context = browser.new_context(viewport=TABLET)
+    # Headless Chromium has neither a camera nor BarcodeDetector (as on the kiosk test).
+    context.add_init_script(QR_STUB.replace("CODE", json.dumps(boy)))
+    page = context.new_page()
+    open_tablet(page, server.url)
+    page.goto(f"{server.url}/hi/tablet")
+    page.wait_for_selector("#code")
+    page.click("button.scan")
+    page.wait_for_selector("button[data-type]", timeout=10_000)
+    heading = page.locator("#t-screen h1")
+    assert heading.inner_text().strip() == "आप किससे मिले?"
+    assert page.locator("#t-unchecked").count() == 0  # the server knew his code
+    page.click("button[data-type=police]")
+    page.locator("button[data-stakeholder]").first.click()
+    assert "आप किस मदद के लिए गए थे?" in page.locator("#t-screen").inner_text()
+    page.locator("input[name=service]").first.check(force=True)
+    page.locator("input[name=when][value=this_month]").check(force=True)
+    page.click("button.go")
+    helped = page.locator("fieldset.q legend", has_text="जिस मदद के लिए गए थे")
+    expect(helped).to_have_count(1)
+    # What he hears is what he reads: the boy's words have their own clip.
+    assert helped.locator("a.say").count() == 1
+    shot(page, "hi-tablet-boy-question", full=False)
+    answer_steps(page)
+    page.click("button.go")
+    start_again = page.locator("#t-screen button.tile")
+    expect(start_again).to_be_visible(timeout=15_000)
+    # The next survivor on the same page, a girl typing her code: the boy is forgotten.
+    start_again.click()
+    page.wait_for_selector("#code")
+    page.fill("#code", next(codes))
+    page.click("button.go")
+    page.wait_for_selector("button[data-type]")
+    assert page.locator("#t-screen h1").inner_text().strip() == "आप किससे मिलीं?"
     context.close()
