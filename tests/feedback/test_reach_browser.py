@@ -34,6 +34,16 @@ SHOTS = OUTPUT / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 640}
 TABLET = {"width": 800, "height": 1280}
+# Headless Chromium has neither a camera nor BarcodeDetector: both are stood in for, as the
+# browser would give them (a moving picture, a detector that reads the card's CODE).
+QR_STUB = """
+    window.BarcodeDetector = class { constructor(o) { this.o = o; }
+      async detect(source) { return source.readyState >= 2 ? [{ rawValue: CODE }] : []; } };
+    navigator.mediaDevices.getUserMedia = async () => {
+      const c = document.createElement('canvas'); c.width = 320; c.height = 240;
+      const g = c.getContext('2d'); setInterval(() => g.fillRect(0, 0, 9, 9), 50);
+      return c.captureStream(10); };
+"""
 PLAYING = (
     "() => { const a = document.getElementById('voice-player');"
     " return !!a && !a.paused && a.currentTime > 0; }"
@@ -210,18 +220,7 @@ def test_on_a_kiosk_the_card_goes_in_by_keypad_or_by_its_qr_code(browser, server
     # Her next visit: the QR code on her card, through the camera.
     context = browser.new_context(viewport=TABLET)
     code = next(codes)
-    # Headless Chromium has neither a camera nor BarcodeDetector: both are stood in for, as
-    # the browser would give them (a moving picture, a detector that reads the card).
-    context.add_init_script(
-        """
-        window.BarcodeDetector = class { constructor(o) { this.o = o; }
-          async detect(source) { return source.readyState >= 2 ? [{ rawValue: CODE }] : []; } };
-        navigator.mediaDevices.getUserMedia = async () => {
-          const c = document.createElement('canvas'); c.width = 320; c.height = 240;
-          const g = c.getContext('2d'); setInterval(() => g.fillRect(0, 0, 9, 9), 50);
-          return c.captureStream(10); };
-        """.replace("CODE", json.dumps(code))
-    )
+    context.add_init_script(QR_STUB.replace("CODE", json.dumps(code)))
     page = context.new_page()
     make_kiosk(page, server.url)
     page.goto(f"{server.url}/bn/")
@@ -330,16 +329,6 @@ def test_the_offline_tablet_has_the_pictures_and_plays_its_clips_offline(
     context.close()
 
 
-QR_STUB = """
-    window.BarcodeDetector = class { constructor(o) { this.o = o; }
-      async detect(source) { return source.readyState >= 2 ? [{ rawValue: CODE }] : []; } };
-    navigator.mediaDevices.getUserMedia = async () => {
-      const c = document.createElement('canvas'); c.width = 320; c.height = 240;
-      const g = c.getContext('2d'); setInterval(() => g.fillRect(0, 0, 9, 9), 50);
-      return c.captureStream(10); };
-"""
-
-
 def test_the_offline_tablet_reads_the_card_and_speaks_to_a_boy_as_a_boy(browser, server, codes):
     """His card through the camera on the offline tablet; the server, checking the code, says
     he is a boy, and the Hindi speaks to him as one, in words and in voice. The next survivor
@@ -348,7 +337,6 @@ def test_the_offline_tablet_reads_the_card_and_speaks_to_a_boy_as_a_boy(browser,
         "issue-codes", "--count", "1", "--district", "South 24 Parganas", "--boys"
     ).split()[0]
     context = browser.new_context(viewport=TABLET)
-    # Headless Chromium has neither a camera nor BarcodeDetector (as on the kiosk test).
     context.add_init_script(QR_STUB.replace("CODE", json.dumps(boy)))
     page = context.new_page()
     open_tablet(page, server.url)
