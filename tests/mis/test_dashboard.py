@@ -2,11 +2,14 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
+from dash import html
 from dash.development.base_component import Component
 
 from awaaz.ops.demo import seed_demo
 from mis.dashboard import filters, tabs
+from mis.dashboard.tabs.common import simple_table
 from tests.conftest import CODE_KEY
 
 
@@ -157,3 +160,14 @@ def test_services_ask_for_a_quarter(session, app, chosen):
         month = filters.build("2026-08", None, None, None, None)
         page = str(tabs.services(session, month))
     assert "by quarter" in page
+
+
+def test_a_table_with_no_rows_says_so_in_words(app):
+    """A bare row of headings reads as a page still loading; a sentence says there is none."""
+    with app.test_request_context("/mis/"):
+        none = simple_table(pd.DataFrame(), {"stakeholder": "Stakeholder"}, "No clear rises.")
+        fallback = simple_table(pd.DataFrame(), {"stakeholder": "Stakeholder"})
+        rows = simple_table(pd.DataFrame({"stakeholder": ["Basanti PS"]}), {"stakeholder": "S"})
+    assert isinstance(none, html.P) and none.children == "No clear rises."
+    assert fallback.children == "Nothing to show for these filters."
+    assert isinstance(rows, html.Table) and "Basanti PS" in str(rows)

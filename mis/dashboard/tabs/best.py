@@ -66,6 +66,7 @@ def best(session: Session, filters: Filters) -> list:
                 "strongest": _("Strongest on"),
                 "quotes": _("What survivors said"),
             },
+            _("No stakeholder stands clearly above its type this period."),
         ),
         html.H3(_("Most improved")),
         how_to_read(
@@ -74,7 +75,7 @@ def best(session: Session, filters: Filters) -> list:
                 "enough raters in both."
             )
         ),
-        simple_table(up, changed),
+        simple_table(up, changed, _("No clear rises this period.")),
         html.H3(_("Most declined")),
         how_to_read(
             _(
@@ -82,5 +83,5 @@ def best(session: Session, filters: Filters) -> list:
                 "ask what changed."
             )
         ),
-        simple_table(down, changed),
+        simple_table(down, changed, _("No clear falls this period.")),
     ]

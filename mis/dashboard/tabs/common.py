@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from dash import html
+from dash.development.base_component import Component
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -66,7 +67,11 @@ def arrow(change, percent: bool = False, higher_is_better: bool = True, clear: b
     return change_words(change, percent, higher_is_better, clear)[0]
 
 
-def simple_table(frame: pd.DataFrame, columns: dict) -> html.Table:
+def simple_table(frame: pd.DataFrame, columns: dict, empty: str | None = None) -> Component:
+    """The rows under their headings; with no rows, a sentence saying so (`empty`), not a
+    bare row of headings a reader may take for a page still loading."""
+    if frame.empty:
+        return html.P(empty or _("Nothing to show for these filters."), className="empty")
     head = html.Thead(html.Tr([html.Th(label) for label in columns.values()]))
     body = html.Tbody(
         [html.Tr([html.Td(row.get(c, "")) for c in columns]) for row in frame.to_dict("records")]
