@@ -191,15 +191,21 @@ def best_practice(frame: pd.DataFrame, k: int) -> pd.DataFrame:
 
 
 def most_improved(frame: pd.DataFrame, k: int, top: int = 5) -> pd.DataFrame:
-    """The largest rises in S against the previous period, with n ≥ k in both periods."""
-    chosen = frame[(frame["n"] >= k) & (frame["previous_n"] >= k) & (frame["change"] > 0)]
+    """The largest clear rises in S against the previous period, with n ≥ k in both periods.
+    A rise within the score's own uncertainty (`clear_change`) is left out: the league table
+    calls it "no clear change", and a list of the most improved must not say otherwise."""
+    chosen = frame[_comparable(frame, k) & (frame["change"] > 0)]
     return chosen.sort_values("change", ascending=False).groupby("type_id").head(top)
 
 
 def most_declined(frame: pd.DataFrame, k: int, top: int = 5) -> pd.DataFrame:
-    """The largest falls in S, under the same rule as `most_improved` (n ≥ k in both)."""
-    chosen = frame[(frame["n"] >= k) & (frame["previous_n"] >= k) & (frame["change"] < 0)]
+    """The largest clear falls in S, under the same rules as `most_improved`."""
+    chosen = frame[_comparable(frame, k) & (frame["change"] < 0)]
     return chosen.sort_values("change", ascending=True).groupby("type_id").head(top)
+
+
+def _comparable(frame: pd.DataFrame, k: int) -> pd.Series:
+    return (frame["n"] >= k) & (frame["previous_n"] >= k) & clear_change(frame)
 
 
 def clear_change(frame: pd.DataFrame) -> pd.Series:

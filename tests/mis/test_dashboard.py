@@ -8,6 +8,7 @@ from dash import html
 from dash.development.base_component import Component
 
 from awaaz.ops.demo import seed_demo
+from mis import metrics
 from mis.dashboard import filters, tabs
 from mis.dashboard.tabs.common import simple_table
 from tests.conftest import CODE_KEY
@@ -128,6 +129,12 @@ def test_most_declined_mirrors_most_improved(session, app, chosen):
     assert (down["change"] < 0).all() and (up["change"] > 0).all()
     assert set(down["stakeholder_id"]).isdisjoint(up["stakeholder_id"])
     assert "Most declined" in page
+    # 1,500 ratings leave wide intervals: what is listed is clear, and an empty list says so.
+    for frame, none in ((up, "No clear rises this period."), (down, "No clear falls this period.")):
+        if frame.empty:
+            assert none in page
+        else:
+            assert metrics.clear_change(frame).all() and frame.iloc[0]["stakeholder"] in page
 
 
 def test_an_item_where_yes_is_bad_is_named_the_way_its_score_reads(session, app, chosen):

@@ -135,9 +135,30 @@ def test_most_improved_needs_enough_raters_in_both_periods():
             "n": [10, 10, 10],
             "previous_n": [10, 2, 10],
             "change": [8.0, 20.0, -3.0],
+            "score_low": [60.0, 50.0, 60.0],
+            "score_high": [70.0, 70.0, 70.0],
         }
     )
     assert metrics.most_improved(frame, k=5)["stakeholder_id"].tolist() == [1]
+
+
+def test_a_change_within_the_scores_uncertainty_is_neither_improved_nor_declined():
+    """The league table calls such a change "no clear change"; the lists must agree."""
+    frame = pd.DataFrame(
+        {
+            "stakeholder_id": [1, 2, 3, 4],
+            "type_id": ["t"] * 4,
+            "n": [10] * 4,
+            "previous_n": [10] * 4,
+            "change": [6.0, 12.0, -4.0, -9.0],
+            # Half-intervals: 8, 8, 5, 5.
+            "score_low": [65.0, 60.0, 60.0, 55.0],
+            "score_high": [81.0, 76.0, 70.0, 65.0],
+        }
+    )
+    assert metrics.most_improved(frame, k=5)["stakeholder_id"].tolist() == [2]
+    assert metrics.most_declined(frame, k=5)["stakeholder_id"].tolist() == [4]
+    assert metrics.clear_change(frame).tolist() == [False, True, False, True]
 
 
 def test_strongest_items_lead_the_type_mean_for_the_same_item():

@@ -71,16 +71,16 @@ def best(session: Session, filters: Filters) -> list:
         html.H3(_("Most improved")),
         how_to_read(
             _(
-                "The largest rises since the period before, among stakeholders with "
-                "enough raters in both."
+                "The largest clear rises since the period before (larger than the score's "
+                "own uncertainty), among stakeholders with enough raters in both."
             )
         ),
         simple_table(up, changed, _("No clear rises this period.")),
         html.H3(_("Most declined")),
         how_to_read(
             _(
-                "The largest falls since the period before, under the same rule: where to "
-                "ask what changed."
+                "The largest clear falls since the period before, under the same rules: "
+                "where to ask what changed."
             )
         ),
         simple_table(down, changed, _("No clear falls this period.")),
