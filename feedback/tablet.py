@@ -140,9 +140,7 @@ def _pack(lang: str, district_id: int) -> dict:
             )
             entries = found.entries
             with wording.as_a_boy():
-                boy_questions[stype.code] = {
-                    e.item.code: wording.question(e.item.text, stype.code) for e in entries
-                }
+                as_boy = {e.item.code: wording.question(e.item.text, stype.code) for e in entries}
             questionnaires[stype.code] = [
                 {
                     "code": e.item.code,
@@ -157,6 +155,15 @@ def _pack(lang: str, district_id: int) -> dict:
                 }
                 for e in entries
             ]
+            # Only the questions a boy reads differently (Hindi verbs agree with the one
+            # spoken to), so a language without such forms (Bengali) adds nothing.
+            changed = {
+                item["code"]: as_boy[item["code"]]
+                for item in questionnaires[stype.code]
+                if as_boy[item["code"]] != item["text"]
+            }
+            if changed:
+                boy_questions[stype.code] = changed
         strings = {key: _(text) for key, text in STRINGS.items()}
         strings |= {f"code_{k}": str(v) for k, v in messages.CODE_ERRORS.items()}
         strings["locked"] = str(messages.KIOSK_LOCKED)
@@ -166,21 +173,9 @@ def _pack(lang: str, district_id: int) -> dict:
         ]
         with wording.as_a_boy():
             boy_strings = {key: wording.worded(text) for key, text in STRINGS.items()}
-    # Only the words a boy reads differently (Hindi verbs agree with the one spoken to), so a
-    # language without such forms (Bengali) adds nothing to the pack.
     boy = {
         "strings": {k: text for k, text in boy_strings.items() if text != strings[k]},
-        "questions": {
-            code: changed
-            for code, items in questionnaires.items()
-            if (
-                changed := {
-                    i["code"]: boy_questions[code][i["code"]]
-                    for i in items
-                    if boy_questions[code][i["code"]] != i["text"]
-                }
-            )
-        },
+        "questions": boy_questions,
     }
     return {
         "lang": lang,
